@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { crdsCommand } from './crds.js';
 
 /** Every sub-command, in the order `fluxion --help` lists them. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [crdsCommand];

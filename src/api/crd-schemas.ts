@@ -1,0 +1,145 @@
+/**
+ * OpenAPI v3 schemas of the Flux kinds' specs, written once here; `crds.ts` turns them into
+ * CustomResourceDefinitions and `crds/*.yaml` is generated from them (a test keeps it in step).
+ */
+
+export type Schema = Record<string, unknown>;
+
+const str = (extra: Schema = {}): Schema => ({ type: 'string', ...extra });
+const bool = (): Schema => ({ type: 'boolean' });
+const int = (extra: Schema = {}): Schema => ({ type: 'integer', ...extra });
+const duration = (description: string): Schema => ({ type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', description });
+const obj = (properties: Record<string, Schema>, required: string[] = [], extra: Schema = {}): Schema => ({
+  type: 'object',
+  properties,
+  ...(required.length ? { required } : {}),
+  ...extra,
+});
+const arr = (items: Schema): Schema => ({ type: 'array', items });
+const enumOf = (values: string[], extra: Schema = {}): Schema => ({ type: 'string', enum: values, ...extra });
+const localRef = (): Schema => obj({ name: str() }, ['name']);
+const stringMap = (): Schema => ({ type: 'object', additionalProperties: { type: 'string' } });
+const open = (): Schema => ({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
+const dependsOn = (): Schema => arr(obj({ name: str(), namespace: str(), kind: str(), readyExpr: str() }, ['name']));
+const selector = (): Schema =>
+  obj({ group: str(), version: str(), kind: str(), name: str(), namespace: str(), labelSelector: str(), annotationSelector: str() });
+
+/** Status is written by the controllers; its shape is kept open like Flux's is in places. */
+export const statusSchema: Schema = open();
+
+export const gitRepositorySpec: Schema = obj(
+  {
+    url: str({ pattern: '^(http|https|ssh|file)://.*$', description: 'The repository URL.' }),
+    secretRef: localRef(),
+    provider: enumOf(['generic', 'azure', 'github']),
+    interval: duration('How often to check the remote for a new revision.'),
+    timeout: { ...duration('Timeout of Git operations.'), default: '60s' },
+    ref: obj({ branch: str(), tag: str(), semver: str(), name: str(), commit: str() }),
+    verify: obj({ mode: enumOf(['HEAD', 'Tag', 'TagAndHEAD']), secretRef: localRef() }),
+    proxySecretRef: localRef(),
+    ignore: str(),
+    suspend: bool(),
+    recurseSubmodules: bool(),
+    include: arr(obj({ repository: localRef(), fromPath: str(), toPath: str() }, ['repository'])),
+    sparseCheckout: arr(str()),
+  },
+  ['url', 'interval'],
+);
+
+export const helmRepositorySpec: Schema = obj(
+  {
+    url: str({ pattern: '^(http|https|oci)://.*$' }),
+    type: enumOf(['default', 'oci']),
+    secretRef: localRef(),
+    certSecretRef: localRef(),
+    passCredentials: bool(),
+    insecure: bool(),
+    interval: duration('How often to fetch the index.'),
+    timeout: duration('Timeout of index fetches.'),
+    suspend: bool(),
+    provider: { ...enumOf(['generic', 'aws', 'azure', 'gcp']), default: 'generic' },
+    accessFrom: open(),
+  },
+  ['url'],
+);
+
+const chartTemplate = (): Record<string, Schema> => ({
+  chart: str({ minLength: 1 }),
+  version: { ...str(), default: '*' },
+  sourceRef: obj({ apiVersion: str(), kind: enumOf(['HelmRepository', 'GitRepository', 'Bucket']), name: str(), namespace: str() }, ['kind', 'name']),
+  interval: duration('How often to check for a new chart version.'),
+  reconcileStrategy: { ...enumOf(['ChartVersion', 'Revision']), default: 'ChartVersion' },
+  valuesFiles: arr(str()),
+  valuesFile: str(),
+  ignoreMissingValuesFiles: bool(),
+  verify: open(),
+});
+
+export const helmChartSpec: Schema = obj({ ...chartTemplate(), suspend: bool(), accessFrom: open() }, ['chart', 'sourceRef', 'interval']);
+
+export const kustomizationSpec: Schema = obj(
+  {
+    sourceRef: obj({ apiVersion: str(), kind: enumOf(['GitRepository', 'OCIRepository', 'Bucket', 'ExternalArtifact']), name: str(), namespace: str() }, ['kind', 'name']),
+    path: str(),
+    interval: duration('How often to reconcile.'),
+    retryInterval: duration('How long to wait after a failure.'),
+    timeout: duration('Timeout for build, apply and health checks.'),
+    prune: bool(),
+    deletionPolicy: enumOf(['MirrorPrune', 'Delete', 'WaitForTermination', 'Orphan']),
+    wait: bool(),
+    healthChecks: arr(obj({ apiVersion: str(), kind: str(), name: str(), namespace: str() }, ['kind', 'name'])),
+    healthCheckExprs: arr(obj({ apiVersion: str(), kind: str(), current: str(), failed: str(), inProgress: str() }, ['apiVersion', 'kind', 'current'])),
+    dependsOn: dependsOn(),
+    targetNamespace: str({ maxLength: 63, minLength: 1 }),
+    namePrefix: str({ maxLength: 200 }),
+    nameSuffix: str({ maxLength: 200 }),
+    patches: arr(obj({ patch: str(), target: selector() }, ['patch'])),
+    patchesStrategicMerge: arr(open()),
+    patchesJson6902: arr(obj({ target: selector(), patch: arr(open()) })),
+    images: arr(obj({ name: str(), newName: str(), newTag: str(), digest: str() }, ['name'])),
+    components: arr(str()),
+    commonMetadata: obj({ labels: stringMap(), annotations: stringMap() }),
+    force: { ...bool(), default: false },
+    suspend: bool(),
+    postBuild: obj({
+      substitute: stringMap(),
+      substituteFrom: arr(obj({ kind: enumOf(['ConfigMap', 'Secret']), name: str(), optional: bool() }, ['kind', 'name'])),
+    }),
+    decryption: obj({ provider: enumOf(['sops']), secretRef: localRef() }, ['provider']),
+    serviceAccountName: str(),
+    kubeConfig: obj({ secretRef: obj({ name: str(), key: str() }, ['name']) }),
+    ignoreMissingComponents: bool(),
+    validation: str(),
+  },
+  ['sourceRef', 'interval', 'prune'],
+);
+
+const remediation = (): Schema => obj({ retries: int(), ignoreTestFailures: bool(), remediateLastFailure: bool(), strategy: enumOf(['rollback', 'uninstall']) });
+
+export const helmReleaseSpec: Schema = obj(
+  {
+    chart: obj({ spec: obj(chartTemplate(), ['chart', 'sourceRef']), metadata: obj({ labels: stringMap(), annotations: stringMap() }) }, ['spec']),
+    chartRef: obj({ apiVersion: str(), kind: enumOf(['OCIRepository', 'HelmChart']), name: str(), namespace: str() }, ['kind', 'name']),
+    interval: duration('How often to reconcile.'),
+    kubeConfig: open(),
+    suspend: bool(),
+    releaseName: str({ maxLength: 53, minLength: 1 }),
+    targetNamespace: str({ maxLength: 63, minLength: 1 }),
+    storageNamespace: str({ maxLength: 63, minLength: 1 }),
+    dependsOn: dependsOn(),
+    timeout: duration('Timeout of Helm actions.'),
+    maxHistory: int(),
+    serviceAccountName: str(),
+    persistentClient: bool(),
+    driftDetection: obj({ mode: enumOf(['enabled', 'warn', 'disabled']), ignore: arr(open()) }),
+    install: obj({ timeout: duration('Install timeout.'), remediation: remediation(), disableWait: bool(), disableWaitForJobs: bool(), disableHooks: bool(), disableOpenAPIValidation: bool(), replace: bool(), skipCRDs: bool(), crds: enumOf(['Skip', 'Create', 'CreateReplace']), createNamespace: bool() }),
+    upgrade: obj({ timeout: duration('Upgrade timeout.'), remediation: remediation(), disableWait: bool(), disableWaitForJobs: bool(), disableHooks: bool(), force: bool(), preserveValues: bool(), cleanupOnFail: bool(), crds: enumOf(['Skip', 'Create', 'CreateReplace']) }),
+    test: obj({ enable: bool(), timeout: duration('Test timeout.'), ignoreFailures: bool(), filters: arr(obj({ name: str(), exclude: bool() }, ['name'])) }),
+    rollback: obj({ timeout: duration('Rollback timeout.'), disableWait: bool(), disableWaitForJobs: bool(), disableHooks: bool(), recreate: bool(), force: bool(), cleanupOnFail: bool() }),
+    uninstall: obj({ timeout: duration('Uninstall timeout.'), disableHooks: bool(), keepHistory: bool(), disableWait: bool(), deletionPropagation: enumOf(['background', 'foreground', 'orphan']) }),
+    valuesFrom: arr(obj({ kind: enumOf(['ConfigMap', 'Secret']), name: str(), valuesKey: str(), targetPath: str(), optional: bool() }, ['kind', 'name'])),
+    values: open(),
+    postRenderers: arr(open()),
+  },
+  ['interval'],
+);

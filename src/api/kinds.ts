@@ -1,0 +1,250 @@
+/**
+ * The registry of Flux kinds fluxion serves: names as the API server knows them, the versions
+ * accepted, and `normalize` (any accepted version → storage version with schema defaults,
+ * validated). Everything that needs to know "which kinds exist" reads this table.
+ */
+import type { KubeObject, ObjectRef } from './meta.js';
+import { splitApiVersion } from './meta.js';
+import { parseDuration } from './duration.js';
+import { InvalidObjectError } from './validation.js';
+import type { Checker, FieldError } from './validation.js';
+import type { DependencyReference } from './kinds/common.js';
+import { convertGitRepository, defaultGitRepository, validateGitRepository } from './kinds/git-repository.js';
+import { convertHelmRepository, defaultHelmRepository, validateHelmRepository } from './kinds/helm-repository.js';
+import { convertHelmChart, defaultHelmChart, validateHelmChart } from './kinds/helm-chart.js';
+import { convertKustomization, defaultKustomization, kustomizationRetryIntervalMs, kustomizationTimeoutMs, validateKustomization } from './kinds/kustomization.js';
+import type { KustomizationSpec } from './kinds/kustomization.js';
+import { convertHelmRelease, defaultHelmRelease, helmReleaseTimeoutMs, validateHelmRelease } from './kinds/helm-release.js';
+import type { HelmReleaseSpec } from './kinds/helm-release.js';
+
+export interface PrinterColumn {
+  name: string;
+  type: 'string' | 'date' | 'integer' | 'boolean';
+  jsonPath: string;
+  priority?: number;
+}
+
+export interface FluxKind {
+  group: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  categories: string[];
+  storageVersion: string;
+  /** Every served version, storage version first. */
+  versions: string[];
+  printerColumns: PrinterColumn[];
+  /** Converts to the storage version and applies schema defaults; does not validate. */
+  convert(obj: KubeObject): KubeObject;
+  validate(obj: KubeObject): Checker;
+}
+
+const ready: PrinterColumn[] = [
+  { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  { name: 'Ready', type: 'string', jsonPath: ".status.conditions[?(@.type==\"Ready\")].status" },
+  { name: 'Status', type: 'string', jsonPath: ".status.conditions[?(@.type==\"Ready\")].message" },
+];
+
+export const GitRepositoryKind: FluxKind = {
+  group: 'source.toolkit.fluxcd.io',
+  kind: 'GitRepository',
+  plural: 'gitrepositories',
+  singular: 'gitrepository',
+  shortNames: ['gitrepo'],
+  categories: ['flux', 'all'],
+  storageVersion: 'v1',
+  versions: ['v1', 'v1beta2', 'v1beta1'],
+  printerColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, ...ready],
+  convert: (o) => defaultGitRepository(convertGitRepository(o)),
+  validate: validateGitRepository,
+};
+
+export const HelmRepositoryKind: FluxKind = {
+  group: 'source.toolkit.fluxcd.io',
+  kind: 'HelmRepository',
+  plural: 'helmrepositories',
+  singular: 'helmrepository',
+  shortNames: ['helmrepo'],
+  categories: ['flux', 'all'],
+  storageVersion: 'v1',
+  versions: ['v1', 'v1beta2', 'v1beta1'],
+  printerColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, ...ready],
+  convert: (o) => defaultHelmRepository(convertHelmRepository(o)),
+  validate: validateHelmRepository,
+};
+
+export const HelmChartKind: FluxKind = {
+  group: 'source.toolkit.fluxcd.io',
+  kind: 'HelmChart',
+  plural: 'helmcharts',
+  singular: 'helmchart',
+  shortNames: ['hc'],
+  categories: ['flux', 'all'],
+  storageVersion: 'v1',
+  versions: ['v1', 'v1beta2', 'v1beta1'],
+  printerColumns: [
+    { name: 'Chart', type: 'string', jsonPath: '.spec.chart' },
+    { name: 'Version', type: 'string', jsonPath: '.spec.version' },
+    { name: 'Source Kind', type: 'string', jsonPath: '.spec.sourceRef.kind' },
+    { name: 'Source Name', type: 'string', jsonPath: '.spec.sourceRef.name' },
+    ...ready,
+  ],
+  convert: (o) => defaultHelmChart(convertHelmChart(o)),
+  validate: validateHelmChart,
+};
+
+export const KustomizationKind: FluxKind = {
+  group: 'kustomize.toolkit.fluxcd.io',
+  kind: 'Kustomization',
+  plural: 'kustomizations',
+  singular: 'kustomization',
+  shortNames: ['ks'],
+  categories: ['flux', 'all'],
+  storageVersion: 'v1',
+  versions: ['v1', 'v1beta2', 'v1beta1'],
+  printerColumns: ready,
+  convert: (o) => defaultKustomization(convertKustomization(o)),
+  validate: validateKustomization,
+};
+
+export const HelmReleaseKind: FluxKind = {
+  group: 'helm.toolkit.fluxcd.io',
+  kind: 'HelmRelease',
+  plural: 'helmreleases',
+  singular: 'helmrelease',
+  shortNames: ['hr'],
+  categories: ['flux', 'all'],
+  storageVersion: 'v2',
+  versions: ['v2', 'v2beta2', 'v2beta1'],
+  printerColumns: ready,
+  convert: (o) => defaultHelmRelease(convertHelmRelease(o)),
+  validate: validateHelmRelease,
+};
+
+/** The first wave of Flux kinds, in the order their CRDs are installed. */
+export const fluxKinds: readonly FluxKind[] = [GitRepositoryKind, HelmRepositoryKind, HelmChartKind, KustomizationKind, HelmReleaseKind];
+
+export function fluxKindOf(apiVersion: string, kind: string): FluxKind | undefined {
+  const { group, version } = splitApiVersion(apiVersion);
+  return fluxKinds.find((k) => k.group === group && k.kind === kind && k.versions.includes(version));
+}
+
+export function isFluxObject(obj: { apiVersion: string; kind: string }): boolean {
+  return fluxKindOf(obj.apiVersion, obj.kind) !== undefined;
+}
+
+/** Any accepted version → the storage version with defaults, or the field errors. */
+export function tryNormalize(obj: KubeObject): { ok: true; object: KubeObject } | { ok: false; errors: FieldError[] } {
+  const kind = fluxKindOf(obj.apiVersion, obj.kind);
+  if (!kind) return { ok: false, errors: [{ field: 'apiVersion', message: `${obj.apiVersion} ${obj.kind} is not a Flux kind fluxion serves` }] };
+  const errors = kind.validate(obj).errors;
+  if (errors.length) return { ok: false, errors };
+  const converted = kind.convert(obj);
+  const after = kind.validate(converted).errors;
+  if (after.length) return { ok: false, errors: after };
+  return { ok: true, object: converted };
+}
+
+/** Like `tryNormalize`, throwing `InvalidObjectError` (naming every bad field). */
+export function normalize<T extends KubeObject = KubeObject>(obj: KubeObject): T {
+  const r = tryNormalize(obj);
+  if (!r.ok) throw new InvalidObjectError(`${obj.kind}/${obj.metadata?.namespace ?? ''}${obj.metadata?.namespace ? '/' : ''}${obj.metadata?.name ?? ''}`, r.errors);
+  return r.object as T;
+}
+
+const SOURCE_API: Record<string, string> = {
+  GitRepository: 'source.toolkit.fluxcd.io/v1',
+  OCIRepository: 'source.toolkit.fluxcd.io/v1',
+  Bucket: 'source.toolkit.fluxcd.io/v1',
+  HelmRepository: 'source.toolkit.fluxcd.io/v1',
+  HelmChart: 'source.toolkit.fluxcd.io/v1',
+  ExternalArtifact: 'source.toolkit.fluxcd.io/v1',
+};
+
+function specOf(obj: KubeObject): Record<string, unknown> {
+  const s = obj.spec;
+  return s && typeof s === 'object' ? (s as Record<string, unknown>) : {};
+}
+
+/**
+ * The sources an object reads from, with namespaces defaulted to the object's own:
+ * Kustomization `sourceRef`, HelmChart `sourceRef`, HelmRelease `chartRef` or the HelmChart its
+ * `chart.spec` produces, GitRepository `include`s.
+ */
+export function sourceRefsOf(obj: KubeObject): ObjectRef[] {
+  const ns = obj.metadata.namespace ?? 'default';
+  const spec = specOf(obj);
+  const refs: ObjectRef[] = [];
+  const add = (kind: unknown, name: unknown, namespace: unknown): void => {
+    if (typeof kind !== 'string' || typeof name !== 'string') return;
+    refs.push({ apiVersion: SOURCE_API[kind] ?? 'source.toolkit.fluxcd.io/v1', kind, name, namespace: typeof namespace === 'string' && namespace ? namespace : ns });
+  };
+  switch (obj.kind) {
+    case 'Kustomization':
+    case 'HelmChart': {
+      const r = (spec.sourceRef ?? {}) as Record<string, unknown>;
+      add(r.kind, r.name, obj.kind === 'HelmChart' ? ns : r.namespace);
+      break;
+    }
+    case 'HelmRelease': {
+      const hr = spec as unknown as HelmReleaseSpec;
+      if (hr.chartRef) add(hr.chartRef.kind, hr.chartRef.name, hr.chartRef.namespace);
+      else if (hr.chart) add('HelmChart', `${ns}-${obj.metadata.name}`, hr.chart.spec.sourceRef.namespace);
+      break;
+    }
+    case 'GitRepository': {
+      const inc = Array.isArray(spec.include) ? (spec.include as { repository?: { name?: string } }[]) : [];
+      for (const i of inc) add('GitRepository', i.repository?.name, ns);
+      break;
+    }
+  }
+  return refs;
+}
+
+/** `spec.dependsOn` as refs, namespace defaulted; kind defaults to the object's own kind. */
+export function dependsOnOf(obj: KubeObject): ObjectRef[] {
+  const ns = obj.metadata.namespace ?? 'default';
+  const deps = specOf(obj).dependsOn;
+  if (!Array.isArray(deps)) return [];
+  return (deps as DependencyReference[])
+    .filter((d) => typeof d?.name === 'string')
+    .map((d) => {
+      const kind = d.kind ?? obj.kind;
+      const target = fluxKinds.find((k) => k.kind === kind);
+      return {
+        apiVersion: target ? `${target.group}/${target.storageVersion}` : obj.apiVersion,
+        kind,
+        name: d.name,
+        namespace: d.namespace || ns,
+      };
+    });
+}
+
+export interface Timing {
+  intervalMs: number;
+  retryIntervalMs: number;
+  timeoutMs: number;
+}
+
+/** The effective interval, retry interval and timeout of a (normalized) Flux object. */
+export function timingOf(obj: KubeObject): Timing {
+  const spec = specOf(obj);
+  const interval = typeof spec.interval === 'string' ? parseDuration(spec.interval) : 10 * 60_000;
+  switch (obj.kind) {
+    case 'Kustomization': {
+      const ks = spec as unknown as KustomizationSpec;
+      return { intervalMs: interval, retryIntervalMs: kustomizationRetryIntervalMs(ks), timeoutMs: kustomizationTimeoutMs(ks) };
+    }
+    case 'HelmRelease':
+      return { intervalMs: interval, retryIntervalMs: interval, timeoutMs: helmReleaseTimeoutMs(spec as unknown as HelmReleaseSpec) };
+    default: {
+      const timeout = typeof spec.timeout === 'string' ? parseDuration(spec.timeout) : 60_000;
+      return { intervalMs: interval, retryIntervalMs: interval, timeoutMs: timeout };
+    }
+  }
+}
+
+export function isSuspended(obj: KubeObject): boolean {
+  return specOf(obj).suspend === true;
+}

@@ -1,0 +1,73 @@
+/** Types and checks shared by the Flux kinds. */
+import type { KubeObject, ObjectMeta } from '../meta.js';
+import type { Condition } from '../conditions.js';
+import { Checker, DNS1123_SUBDOMAIN, asRecord } from '../validation.js';
+
+export interface LocalObjectReference {
+  name: string;
+}
+
+export interface NamespacedObjectKindReference {
+  apiVersion?: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface DependencyReference {
+  name: string;
+  namespace?: string;
+  /** fluxion extension (flux2 #3364): depend on another kind, e.g. `HelmRelease`. */
+  kind?: string;
+  /** Flux 2.6+: a CEL expression evaluated against the dependency. */
+  readyExpr?: string;
+}
+
+export interface Artifact {
+  path: string;
+  url: string;
+  revision: string;
+  digest?: string;
+  lastUpdateTime: string;
+  size?: number;
+  metadata?: Record<string, string>;
+}
+
+/** Fields every Flux status has. */
+export interface FluxStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  lastHandledReconcileAt?: string;
+}
+
+export interface FluxObject<Spec, Status extends FluxStatus = FluxStatus> extends KubeObject {
+  metadata: ObjectMeta;
+  spec: Spec;
+  status?: Status;
+}
+
+export function checkMetadata(c: Checker, obj: KubeObject): void {
+  const meta = asRecord(obj.metadata);
+  c.string('metadata.name', meta.name, { required: true, pattern: DNS1123_SUBDOMAIN, patternText: 'a lowercase RFC 1123 subdomain', max: 253 });
+}
+
+export function checkLocalRef(c: Checker, field: string, value: unknown, required = false): void {
+  if (!c.object(field, value, required)) return;
+  c.string(`${field}.name`, (value as Record<string, unknown>).name, { required: true });
+}
+
+export function checkDependsOn(c: Checker, field: string, value: unknown, kinds?: readonly string[]): void {
+  if (!c.array(field, value)) return;
+  value.forEach((d, i) => {
+    if (!c.object(`${field}[${i}]`, d, true)) return;
+    const dep = d as Record<string, unknown>;
+    c.string(`${field}[${i}].name`, dep.name, { required: true });
+    c.string(`${field}[${i}].namespace`, dep.namespace);
+    if (kinds) c.oneOf(`${field}[${i}].kind`, dep.kind, kinds);
+  });
+}
+
+/** A deep copy that drops `undefined` (objects in a cluster never hold it). */
+export function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

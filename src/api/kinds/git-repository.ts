@@ -1,0 +1,109 @@
+/** source.toolkit.fluxcd.io GitRepository (storage v1; accepts v1beta2 and v1beta1). */
+import type { KubeObject } from '../meta.js';
+import { Checker, asRecord } from '../validation.js';
+import type { Artifact, FluxObject, FluxStatus, LocalObjectReference } from './common.js';
+import { checkLocalRef, checkMetadata, clone } from './common.js';
+
+export interface GitRepositoryRef {
+  branch?: string;
+  tag?: string;
+  semver?: string;
+  name?: string;
+  commit?: string;
+}
+
+export interface GitRepositoryInclude {
+  repository: LocalObjectReference;
+  fromPath?: string;
+  toPath?: string;
+}
+
+export interface GitRepositorySpec {
+  url: string;
+  secretRef?: LocalObjectReference;
+  provider?: 'generic' | 'azure' | 'github';
+  interval: string;
+  timeout?: string;
+  ref?: GitRepositoryRef;
+  verify?: { mode?: 'HEAD' | 'Tag' | 'TagAndHEAD'; secretRef?: LocalObjectReference };
+  proxySecretRef?: LocalObjectReference;
+  ignore?: string;
+  suspend?: boolean;
+  recurseSubmodules?: boolean;
+  include?: GitRepositoryInclude[];
+  sparseCheckout?: string[];
+}
+
+export interface GitRepositoryStatus extends FluxStatus {
+  artifact?: Artifact;
+  includedArtifacts?: Artifact[];
+  observedIgnore?: string;
+  observedRecurseSubmodules?: boolean;
+  observedInclude?: GitRepositoryInclude[];
+  observedSparseCheckout?: string[];
+  sourceVerificationMode?: string;
+}
+
+export type GitRepository = FluxObject<GitRepositorySpec, GitRepositoryStatus>;
+
+export const GIT_URL_PATTERN = /^(http|https|ssh|file):\/\/.+$/;
+
+/** v1beta2/v1beta1 → v1: `gitImplementation` and `accessFrom` are gone; everything else carried. */
+export function convertGitRepository(obj: KubeObject): GitRepository {
+  const out = clone(obj) as GitRepository;
+  out.apiVersion = 'source.toolkit.fluxcd.io/v1';
+  const spec = asRecord(out.spec) as Record<string, unknown>;
+  delete spec.gitImplementation;
+  delete spec.accessFrom;
+  out.spec = spec as unknown as GitRepositorySpec;
+  return out;
+}
+
+/** The API server's schema defaults (the CRD's `default:` values). */
+export function defaultGitRepository(obj: GitRepository): GitRepository {
+  obj.spec.timeout ??= '60s';
+  return obj;
+}
+
+export function validateGitRepository(obj: KubeObject): Checker {
+  const c = new Checker();
+  checkMetadata(c, obj);
+  if (!c.object('spec', obj.spec, true)) return c;
+  const s = obj.spec as Record<string, unknown>;
+  c.string('spec.url', s.url, {
+    required: true,
+    pattern: GIT_URL_PATTERN,
+    patternText: '^(http|https|ssh)://.*$ (fluxion also accepts file://)',
+  });
+  c.duration('spec.interval', s.interval, true);
+  c.duration('spec.timeout', s.timeout);
+  c.oneOf('spec.provider', s.provider, ['generic', 'azure', 'github']);
+  checkLocalRef(c, 'spec.secretRef', s.secretRef);
+  checkLocalRef(c, 'spec.proxySecretRef', s.proxySecretRef);
+  c.boolean('spec.suspend', s.suspend);
+  c.string('spec.ignore', s.ignore);
+  if (c.object('spec.ref', s.ref)) {
+    const ref = s.ref as Record<string, unknown>;
+    for (const k of ['branch', 'tag', 'semver', 'name', 'commit']) c.string(`spec.ref.${k}`, ref[k]);
+    if (typeof ref.name === 'string' && ref.name && !ref.name.startsWith('refs/')) c.fail('spec.ref.name', `"${ref.name}" must be a full reference starting with refs/`);
+    if (typeof ref.commit === 'string' && ref.commit && !/^[0-9a-f]{7,40}$/.test(ref.commit)) c.fail('spec.ref.commit', `"${ref.commit}" is not a SHA-1 commit hash`);
+  }
+  if (c.object('spec.verify', s.verify)) {
+    const v = s.verify as Record<string, unknown>;
+    c.oneOf('spec.verify.mode', v.mode, ['HEAD', 'Tag', 'TagAndHEAD']);
+  }
+  if (c.array('spec.include', s.include)) {
+    s.include.forEach((inc, i) => {
+      if (!c.object(`spec.include[${i}]`, inc, true)) return;
+      checkLocalRef(c, `spec.include[${i}].repository`, (inc as Record<string, unknown>).repository, true);
+    });
+  }
+  return c;
+}
+
+/** The reference to check out: Flux's precedence is commit > name > semver > tag > branch; default branch `master`. */
+export function effectiveGitRef(spec: GitRepositorySpec): GitRepositoryRef {
+  const ref = spec.ref ?? {};
+  if (!ref.branch && !ref.tag && !ref.semver && !ref.name && !ref.commit) return { branch: 'master' };
+  return ref;
+}
