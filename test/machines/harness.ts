@@ -3,10 +3,10 @@
  * machine asks for, so tests read as specifications.
  */
 import { createActor, fromPromise } from 'xstate';
-import type { Actor, AnyStateMachine } from 'xstate';
+import type { Actor } from 'xstate';
 import { ManualClock, settle } from '../../src/api/clock.js';
 import type { KubeObject } from '../../src/api/meta.js';
-import type { LifecycleInput, StepInput, StepOutput, WriteStatusParams } from '../../machines/lifecycle.js';
+import type { LifecycleInput, LifecycleMachine, StepInput, StepOutput, WriteStatusParams } from '../../machines/lifecycle.js';
 import type { StatusFields } from '../../machines/status.js';
 
 export type Outcome = { ok: true; out?: StepOutput } | { ok: false; error: unknown };
@@ -33,10 +33,10 @@ export const timing = { intervalMs: 60_000, retryIntervalMs: 10_000, maxBackoffM
  * resolved promises), and every action recorded.
  */
 export function run(
-  machine: AnyStateMachine,
+  machine: LifecycleMachine,
   script: (effect: string, input: StepInput) => Outcome,
   options: { object?: KubeObject; steps: string[]; input?: Partial<LifecycleInput> },
-): { actor: Actor<AnyStateMachine>; clock: ManualClock; rec: Recorded; flush: () => Promise<void> } {
+): { actor: Actor<LifecycleMachine>; clock: ManualClock; rec: Recorded; flush: () => Promise<void> } {
   const clock = new ManualClock();
   const rec: Recorded = { calls: [], statuses: [], ready: [], revisions: [], events: [] };
   const actors: Record<string, unknown> = {};
@@ -53,7 +53,7 @@ export function run(
     const o = script('finalize', { object: input.object, data: {}, attempt: 1 });
     if (!o.ok) throw o.error;
   });
-  let actor!: Actor<AnyStateMachine>;
+  let actor!: Actor<LifecycleMachine>;
   const provided = machine.provide({
     actors: actors as never,
     actions: {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createActor, fromPromise } from 'xstate';
-import type { AnyStateMachine, InspectionEvent } from 'xstate';
+import type { InspectionEvent } from 'xstate';
 import { ManualClock, settle } from '../../src/api/clock.js';
 import { StalledError, TransientError, WaitingError } from '../../src/api/errors.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { gitRepositoryMachine, kustomizationMachine, lifecycleMachine } from '../../machines/index.js';
 import type { LifecycleEvent } from '../../machines/events.js';
 import { backoffMs } from '../../machines/lifecycle.js';
-import type { LifecycleContext, StepOutput } from '../../machines/lifecycle.js';
+import type { LifecycleContext, LifecycleMachine, StepOutput } from '../../machines/lifecycle.js';
 import { stateImpliedBy } from '../../machines/status.js';
 import { gitRepo, timing, topState } from './harness.js';
 
@@ -50,7 +50,7 @@ interface Trace {
   effectsWhileSuspended: number;
 }
 
-async function drive(machine: AnyStateMachine, steps: string[], outcomes: OutcomeKind[], commands: Command[], suspended: boolean): Promise<void> {
+async function drive(machine: LifecycleMachine, steps: string[], outcomes: OutcomeKind[], commands: Command[], suspended: boolean): Promise<void> {
   const clock = new ManualClock();
   let n = 0;
   let effects = 0;
@@ -60,7 +60,7 @@ async function drive(machine: AnyStateMachine, steps: string[], outcomes: Outcom
   for (const step of [...steps, 'checkHealth']) {
     actors[step] = fromPromise<StepOutput>(async () => {
       effects++;
-      if (topState((root as { getSnapshot(): { value: unknown } }).getSnapshot().value) === 'Suspended') trace.effectsWhileSuspended++;
+      if (topState((root as unknown as { getSnapshot(): { value: unknown } }).getSnapshot().value) === 'Suspended') trace.effectsWhileSuspended++;
       switch (next()) {
         case 'ok':
           return { revision: `rev-${n}` };
@@ -82,7 +82,7 @@ async function drive(machine: AnyStateMachine, steps: string[], outcomes: Outcom
   let root: unknown;
   const inspect = (e: InspectionEvent): void => {
     if (e.type === '@xstate.microstep' && e.actorRef === root) {
-      const top = topState((e.snapshot as { value: unknown }).value);
+      const top = topState((e.snapshot as unknown as { value: unknown }).value);
       if (trace.microStates.at(-1) !== top) trace.microStates.push(top);
     }
   };
@@ -142,7 +142,7 @@ describe.each([
   it('keeps every invariant on every step', async () => {
     await fc.assert(
       fc.asyncProperty(arbOutcomes, fc.array(arbCommand, { maxLength: 30 }), fc.boolean(), async (outcomes, commands, suspended) => {
-        await drive(machine as AnyStateMachine, [...steps], outcomes, commands, suspended);
+        await drive(machine, [...steps], outcomes, commands, suspended);
       }),
       { numRuns: 120 },
     );
