@@ -12,6 +12,7 @@ export const gitRepositoryMachine = createLifecycleMachine({
   id: 'gitRepository',
   description: 'GitRepository: check the remote ref, fetch only when it moved, store the artifact, tell referrers.',
   steps: ['checkRemote', 'fetch', 'storeArtifact'],
+  shortCircuit: ['checkRemote'],
 });
 
 /** Kustomization: dependencies, artifact, build, staged apply, prune, then health checks. */

@@ -252,8 +252,11 @@ const failureTargets = (root: string): unknown[] => [
   { target: `#${root}.Failed`, actions: 'fail' },
 ];
 
-/** A pipeline of named steps, run in order inside `Reconciling`; any step may short-circuit with `unchanged`. */
-export function pipeline(root: string, steps: readonly string[]): Cfg {
+/**
+ * A pipeline of named steps, run in order inside `Reconciling`. The steps named in
+ * `shortCircuit` may end the run early by returning `unchanged` (nothing to do).
+ */
+export function pipeline(root: string, steps: readonly string[], shortCircuit: readonly string[] = []): Cfg {
   const states: Cfg = {};
   steps.forEach((step, i) => {
     const next = steps[i + 1];
@@ -262,7 +265,7 @@ export function pipeline(root: string, steps: readonly string[]): Cfg {
       invoke: {
         src: step,
         input: ({ context }: { context: LifecycleContext }): StepInput => ({ object: context.object, data: context.data, attempt: context.failures + 1 }),
-        onDone: next ? [{ guard: 'unchanged', target: `#${root}.Applied`, actions: 'takeStep' }, done] : done,
+        onDone: next && shortCircuit.includes(step) ? [{ guard: 'unchanged', target: `#${root}.Applied`, actions: 'takeStep' }, done] : done,
         onError: failureTargets(root),
       },
     };
@@ -276,6 +279,8 @@ export interface LifecycleOptions {
   description: string;
   /** The named steps of `Reconciling` (default: one `reconcile` step). */
   steps?: readonly string[];
+  /** Steps that may end the run early with `unchanged` (a source whose remote did not move). */
+  shortCircuit?: readonly string[];
   /** Run the `checkHealth` actor in `Applied` (workloads); sources go straight to Healthy. */
   healthCheck?: boolean;
 }
@@ -361,7 +366,7 @@ export function createLifecycleMachine(options: LifecycleOptions) {
         description: 'Running the reconcile pipeline.',
         entry: ['startRun', 'enterReconciling', { type: 'writeStatus', params: ({ context }: { context: LifecycleContext }) => ({ status: context.status }) }],
         on: { ...busyHandlers, suspend: { target: 'Suspended', actions: 'note' }, 'object.deleted': { target: 'Finalizing', actions: 'note' } },
-        ...(pipeline(root, steps) as object),
+        ...(pipeline(root, steps, options.shortCircuit) as object),
       },
       Applied: { description: 'The desired state is applied; checking health.', ...(applied as object) },
       Healthy: {

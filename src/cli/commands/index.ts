@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.js';
+import { chartsCommand } from './charts.js';
 import { crdsCommand } from './crds.js';
 
 /** Every sub-command, in the order `fluxion --help` lists them. */
-export const commands: CliCommand[] = [crdsCommand];
+export const commands: CliCommand[] = [chartsCommand, crdsCommand];
