@@ -25,6 +25,8 @@ export interface StepInput {
   object: KubeObject;
   data: Record<string, unknown>;
   attempt: number;
+  /** The actor's environment (see `LifecycleInput.env`). */
+  env?: unknown;
 }
 
 /** What a pipeline step returns. */
@@ -60,6 +62,11 @@ export interface LifecycleInput {
   /** Interval jitter as a fraction (Flux's --interval-jitter-percentage / 100). */
   jitter?: number;
   isSource?: boolean;
+  /**
+   * Opaque per-actor environment for the effects a controller provides (which object, which
+   * cluster). The machine never reads it; it lets one provided machine serve every object.
+   */
+  env?: unknown;
 }
 
 export interface LifecycleContext {
@@ -90,6 +97,7 @@ export interface LifecycleContext {
   status: StatusFields | undefined;
   /** Events handled so far (every event is counted: none is dropped silently). */
   seen: number;
+  env: unknown;
   lastEvent: string | undefined;
 }
 
@@ -161,7 +169,7 @@ export const lifecycleSetup = setup({
     applyStaged: notProvided('applyStaged'),
     prune: notProvided('prune'),
     checkHealth: notProvided('checkHealth'),
-    finalize: fromPromise<void, { object: KubeObject }>(async () => {
+    finalize: fromPromise<void, { object: KubeObject; env?: unknown }>(async () => {
       throw new Error('effect "finalize" was not provided');
     }),
   },
@@ -264,7 +272,7 @@ export function pipeline(root: string, steps: readonly string[], shortCircuit: r
     states[step] = {
       invoke: {
         src: step,
-        input: ({ context }: { context: LifecycleContext }): StepInput => ({ object: context.object, data: context.data, attempt: context.failures + 1 }),
+        input: ({ context }: { context: LifecycleContext }): StepInput => ({ object: context.object, data: context.data, attempt: context.failures + 1, env: context.env }),
         onDone: next && shortCircuit.includes(step) ? [{ guard: 'unchanged', target: `#${root}.Applied`, actions: 'takeStep' }, done] : done,
         onError: failureTargets(root),
       },
@@ -294,7 +302,7 @@ export function createLifecycleMachine(options: LifecycleOptions) {
         entry: ['enterApplied', { type: 'writeStatus', params: ({ context }: { context: LifecycleContext }) => ({ status: context.status }) }],
         invoke: {
           src: 'checkHealth',
-          input: ({ context }: { context: LifecycleContext }): StepInput => ({ object: context.object, data: context.data, attempt: context.failures + 1 }),
+          input: ({ context }: { context: LifecycleContext }): StepInput => ({ object: context.object, data: context.data, attempt: context.failures + 1, env: context.env }),
           onDone: { target: 'Healthy', actions: 'takeStep' },
           onError: failureTargets(root),
         },
@@ -343,6 +351,7 @@ export function createLifecycleMachine(options: LifecycleOptions) {
         status: undefined,
         seen: 0,
         lastEvent: undefined,
+        env: input.env,
       };
     },
     initial: 'NotExists',
@@ -435,7 +444,7 @@ export function createLifecycleMachine(options: LifecycleOptions) {
           running: {
             invoke: {
               src: 'finalize',
-              input: ({ context }: { context: LifecycleContext }) => ({ object: context.object }),
+              input: ({ context }: { context: LifecycleContext }) => ({ object: context.object, env: context.env }),
               onDone: `#${root}.Pruned`,
               onError: { target: 'retrying', actions: 'fail' },
             },

@@ -82,3 +82,13 @@ export function subjectOf(ref: ObjectRef): string {
 export function keyOf(ref: ObjectRef): string {
   return `${splitApiVersion(ref.apiVersion).group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
+
+/**
+ * The object without what long-lived holders (actors, indexes) never read: managedFields and
+ * status. Objects from a cluster carry both, and they dominate memory at scale.
+ */
+export function slim(obj: KubeObject): KubeObject {
+  const { managedFields: _mf, ...metadata } = obj.metadata;
+  const { status: _s, ...rest } = obj;
+  return { ...rest, metadata } as KubeObject;
+}

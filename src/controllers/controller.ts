@@ -7,8 +7,8 @@
 import { createActor, fromPromise } from 'xstate';
 import type { AnyActorLogic } from 'xstate';
 import type { Clock } from '../api/clock.js';
-import type { KubeObject } from '../api/meta.js';
-import { refOf } from '../api/meta.js';
+import type { KubeObject, ObjectRef } from '../api/meta.js';
+import { refOf, slim } from '../api/meta.js';
 import { StalledError } from '../api/errors.js';
 import { tryNormalize, timingOf } from '../api/kinds.js';
 import { FluxionReasons } from '../api/reasons.js';
@@ -65,81 +65,101 @@ function lifecycleStatus(status: StatusFields, isSource: boolean): Record<string
   return out;
 }
 
-/** Builds the supervisor registration for one kind. */
+/** What one actor's effects need to know: its object, the runtime, its pending status writes. */
+interface ActorEnv {
+  ref: ObjectRef;
+  uid: string | undefined;
+  routing: Routing;
+  ctx: EffectContext;
+  /** Status writes of this object, in order; notifications wait for them. */
+  writes: Promise<void>;
+}
+
+const envOf = (context: LifecycleContext): ActorEnv => context.env as ActorEnv;
+
+/** Builds the supervisor registration for one kind. The machine is provided once and shared by every actor. */
 export function createController(spec: ControllerSpec, deps: ControllerDeps): Registration {
   const onError = deps.onError ?? (() => undefined);
+  const group = spec.apiVersion.split('/')[0] ?? '';
+
+  const actors: Record<string, AnyActorLogic> = {};
+  for (const [name, step] of Object.entries(spec.steps)) {
+    actors[name] = fromPromise<StepOutput, StepInput>(async ({ input }) => {
+      const env = input.env as ActorEnv;
+      // An invalid spec cannot succeed until it changes: Stalled, naming every bad field.
+      const check = tryNormalize(input.object);
+      if (!check.ok) throw new StalledError(FluxionReasons.InvalidSpec, check.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+      return env.routing.limiter.run(spec.kind, () => step({ ...input, object: check.object }, env.ctx));
+    });
+  }
+  actors.finalize = fromPromise<void, { object: KubeObject; env?: unknown }>(async ({ input }) => {
+    if (spec.finalize) await spec.finalize(input.object, (input.env as ActorEnv).ctx);
+  });
+
+  const writeStatus = (context: LifecycleContext, status: StatusFields | undefined): void => {
+    if (!status) return;
+    const env = envOf(context);
+    const extras = spec.statusFrom?.(context.data);
+    const patch = { ...(extras ?? {}), ...lifecycleStatus(status, spec.isSource) };
+    env.writes = env.writes
+      .then(async () => {
+        const live = await deps.cluster.get(env.ref);
+        if (!live || live.metadata.deletionTimestamp) return;
+        const next = { ...((live.status as Record<string, unknown> | undefined) ?? {}), ...patch };
+        const { resourceVersion: _rv, ...metadata } = live.metadata;
+        await deps.cluster.updateStatus({ ...live, metadata: { ...metadata, name: live.metadata.name }, status: next }, { fieldManager: spec.reportingController });
+      })
+      .catch((err: unknown) => {
+        if (!isApiError(err, 404)) onError(`writing the status of ${spec.kind}/${env.ref.namespace}/${env.ref.name} failed`, err);
+      });
+  };
+
+  const provided = spec.machine.provide({
+    actors: actors as never,
+    actions: {
+      writeStatus: ({ context }: { context: LifecycleContext }, params: unknown) => writeStatus(context, (params as WriteStatusParams).status),
+      // Recipients read this object's status, so they hear of it only once it is written.
+      notifyReady: ({ context }: { context: LifecycleContext }, params: unknown) => {
+        const env = envOf(context);
+        env.routing.notifyReady(env.ref, (params as NotifyReadyParams).revision, env.writes);
+      },
+      notifyRevision: ({ context }: { context: LifecycleContext }, params: unknown) => {
+        const env = envOf(context);
+        env.routing.notifyRevision(env.ref, (params as NotifyRevisionParams).revision, env.writes);
+      },
+      recordEvent: ({ context }: { context: LifecycleContext }, params: unknown) => {
+        const env = envOf(context);
+        const p = params as RecordEventParams;
+        const revision = context.attemptedRevision;
+        void deps.cluster
+          .recordEvent({
+            involvedObject: { ...env.ref, ...(env.uid ? { uid: env.uid } : {}) },
+            type: p.type,
+            reason: p.reason,
+            message: p.message,
+            reportingController: spec.reportingController,
+            ...(revision ? { annotations: { [`${group}/revision`]: revision } } : {}),
+          })
+          .catch((err: unknown) => onError('recording an event failed', err));
+      },
+    } as never,
+  });
+
   return {
     apiVersion: spec.apiVersion,
     kind: spec.kind,
     createActor(object: KubeObject, routing: Routing): SupervisedActor {
-      const ctx: EffectContext = { routing, cluster: deps.cluster, clock: deps.clock };
       const ref = refOf(object);
       const normalized = tryNormalize(object);
-      const current = normalized.ok ? normalized.object : object;
-      const invalid = normalized.ok ? undefined : normalized.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+      const current = slim(normalized.ok ? normalized.object : object);
+      if (!normalized.ok) onError(`${spec.kind}/${ref.namespace}/${ref.name} is invalid: ${normalized.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, undefined);
       const timing = normalized.ok ? timingOf(current) : { intervalMs: 600_000, retryIntervalMs: 600_000, timeoutMs: 60_000 };
-
-      const actors: Record<string, AnyActorLogic> = {};
-      for (const [name, step] of Object.entries(spec.steps)) {
-        actors[name] = fromPromise<StepOutput, StepInput>(async ({ input }) => {
-          // An invalid spec cannot succeed until it changes: Stalled, naming every bad field.
-          const check = tryNormalize(input.object);
-          if (!check.ok) throw new StalledError(FluxionReasons.InvalidSpec, check.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
-          return routing.limiter.run(spec.kind, () => step({ ...input, object: check.object }, ctx));
-        });
-      }
-      actors.finalize = fromPromise<void, { object: KubeObject }>(async ({ input }) => {
-        if (spec.finalize) await spec.finalize(input.object, ctx);
-      });
-
-      let writes: Promise<void> = Promise.resolve();
-      const writeStatus = (context: LifecycleContext, status: StatusFields | undefined): void => {
-        if (!status) return;
-        const extras = spec.statusFrom?.(context.data);
-        const patch = { ...(extras ?? {}), ...lifecycleStatus(status, spec.isSource) };
-        writes = writes
-          .then(async () => {
-            const live = await deps.cluster.get(ref);
-            if (!live || live.metadata.deletionTimestamp) return;
-            const next = { ...((live.status as Record<string, unknown> | undefined) ?? {}), ...patch };
-            const { resourceVersion: _rv, ...metadata } = live.metadata;
-            await deps.cluster.updateStatus({ ...live, metadata: { ...metadata, name: live.metadata.name }, status: next }, { fieldManager: spec.reportingController });
-          })
-          .catch((err: unknown) => {
-            if (!isApiError(err, 404)) onError(`writing the status of ${spec.kind}/${ref.namespace}/${ref.name} failed`, err);
-          });
-      };
-
-      const provided = spec.machine.provide({
-        actors: actors as never,
-        actions: {
-          writeStatus: ({ context }: { context: LifecycleContext }, params: unknown) => writeStatus(context, (params as WriteStatusParams).status),
-          // Recipients read this object's status, so they hear of it only once it is written.
-          notifyReady: (_: unknown, params: unknown) => routing.notifyReady(ref, (params as NotifyReadyParams).revision, writes),
-          notifyRevision: (_: unknown, params: unknown) => routing.notifyRevision(ref, (params as NotifyRevisionParams).revision, writes),
-          recordEvent: ({ context }: { context: LifecycleContext }, params: unknown) => {
-            const p = params as RecordEventParams;
-            const revision = context.attemptedRevision;
-            const group = spec.apiVersion.split('/')[0] ?? '';
-            void deps.cluster
-              .recordEvent({
-                involvedObject: { ...ref, ...(object.metadata.uid ? { uid: object.metadata.uid } : {}) },
-                type: p.type,
-                reason: p.reason,
-                message: p.message,
-                reportingController: spec.reportingController,
-                ...(revision ? { annotations: { [`${group}/revision`]: revision } } : {}),
-              })
-              .catch((err: unknown) => onError('recording an event failed', err));
-          },
-        } as never,
-      });
-      const status = (object.status ?? {}) as Record<string, unknown>;
+      const env: ActorEnv = { ref, uid: object.metadata.uid, routing, ctx: { routing, cluster: deps.cluster, clock: deps.clock }, writes: Promise.resolve() };
       const actor = createActor(provided, {
         clock: deps.clock,
         input: {
           object: current,
-          status,
+          status: (object.status ?? {}) as Record<string, unknown>,
           timing: {
             intervalMs: timing.intervalMs,
             retryIntervalMs: timing.retryIntervalMs,
@@ -150,9 +170,9 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
           random: deps.random ?? Math.random,
           jitter: deps.jitter ?? 0,
           isSource: spec.isSource,
+          env,
         },
       });
-      if (invalid) onError(`${spec.kind}/${ref.namespace}/${ref.name} is invalid: ${invalid}`, undefined);
       return actor as unknown as SupervisedActor;
     },
   };

@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../api/clock.js';
 import type { KubeObject, ObjectRef } from '../api/meta.js';
-import { keyOf, refOf } from '../api/meta.js';
+import { keyOf, refOf, slim } from '../api/meta.js';
 import { Annotations, FLUX_FINALIZER } from '../api/annotations.js';
 import type { Cluster, Watch } from '../cluster/types.js';
 import { Limiter } from './limiter.js';
@@ -207,7 +207,8 @@ export class Supervisor {
 
   // ---- object changes → events ----------------------------------------------------------
 
-  private observe(reg: Registration, obj: KubeObject): void {
+  private observe(reg: Registration, full: KubeObject): void {
+    const obj = slim(full);
     const key = keyOf(refOf(obj));
     const m = this.managed.get(key);
     const deleting = !!obj.metadata.deletionTimestamp;
@@ -229,7 +230,8 @@ export class Supervisor {
       };
       this.managed.set(key, created);
       if (!deleting) void this.ensureFinalizer(obj);
-      this.spawn(created);
+      // The first actor starts from the status the object carries (a restarted controller resumes).
+      this.spawn(created, full);
       if (deleting) created.actor?.send({ type: 'object.deleted' });
       return;
     }
@@ -250,7 +252,7 @@ export class Supervisor {
     const requestedAt = annotation(obj, Annotations.requestedAt);
     if (requestedAt && requestedAt !== m.requestedAt) {
       m.requestedAt = requestedAt;
-      const handled = (obj.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt;
+      const handled = (full.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt;
       if (requestedAt !== handled) m.actor.send({ type: 'reconcile.requested', requestedAt });
     }
   }
@@ -277,10 +279,10 @@ export class Supervisor {
 
   // ---- actors ---------------------------------------------------------------------------
 
-  private spawn(m: Managed): void {
+  private spawn(m: Managed, withStatus: KubeObject = m.object): void {
     let actor: SupervisedActor;
     try {
-      actor = m.registration.createActor(m.object, this.routing);
+      actor = m.registration.createActor(withStatus, this.routing);
     } catch (err) {
       this.crashed(m, err);
       return;
@@ -319,11 +321,11 @@ export class Supervisor {
       if (!fresh) this.forget(m.object);
       return;
     }
-    m.object = fresh;
+    m.object = slim(fresh);
     m.generation = fresh.metadata.generation ?? 1;
     m.requestedAt = annotation(fresh, Annotations.requestedAt);
     m.deleting = !!fresh.metadata.deletionTimestamp;
-    this.spawn(m);
+    this.spawn(m, fresh);
     if (m.deleting) m.actor?.send({ type: 'object.deleted' });
   }
 
