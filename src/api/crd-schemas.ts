@@ -29,7 +29,7 @@ export const statusSchema: Schema = open();
 
 export const gitRepositorySpec: Schema = obj(
   {
-    url: str({ pattern: '^(http|https|ssh|file)://.*$', description: 'The repository URL.' }),
+    url: str({ pattern: '^((http|https|ssh|file)://.*|/.*)$', description: 'The repository URL (fluxion also accepts file:// URLs and absolute local paths).' }),
     secretRef: localRef(),
     provider: enumOf(['generic', 'azure', 'github']),
     interval: duration('How often to check the remote for a new revision.'),

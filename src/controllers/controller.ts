@@ -51,6 +51,8 @@ export interface ControllerSpec {
   finalize?: (object: KubeObject, ctx: EffectContext) => Promise<void>;
   /** Kind-specific status fields taken from the steps' data (artifact, inventory…). */
   statusFrom?: (data: Record<string, unknown>) => Record<string, unknown> | undefined;
+  /** Adds the kind's own conditions (ArtifactInStorage, FetchFailed…) to the status about to be written. */
+  decorate?: (status: Record<string, unknown>, context: LifecycleContext, now: Date) => void;
 }
 
 /** Status fields the lifecycle writes for every kind; sources omit the revision pair. */
@@ -106,6 +108,7 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
         const live = await deps.cluster.get(env.ref);
         if (!live || live.metadata.deletionTimestamp) return;
         const next = { ...((live.status as Record<string, unknown> | undefined) ?? {}), ...patch };
+        spec.decorate?.(next, context, new Date(deps.clock.now()));
         const { resourceVersion: _rv, ...metadata } = live.metadata;
         await deps.cluster.updateStatus({ ...live, metadata: { ...metadata, name: live.metadata.name }, status: next }, { fieldManager: spec.reportingController });
       })

@@ -46,7 +46,7 @@ export interface GitRepositoryStatus extends FluxStatus {
 
 export type GitRepository = FluxObject<GitRepositorySpec, GitRepositoryStatus>;
 
-export const GIT_URL_PATTERN = /^(http|https|ssh|file):\/\/.+$/;
+export const GIT_URL_PATTERN = /^((http|https|ssh|file):\/\/.+|\/.+)$/;
 
 /** v1beta2/v1beta1 → v1: `gitImplementation` and `accessFrom` are gone; everything else carried. */
 export function convertGitRepository(obj: KubeObject): GitRepository {
@@ -73,7 +73,7 @@ export function validateGitRepository(obj: KubeObject): Checker {
   c.string('spec.url', s.url, {
     required: true,
     pattern: GIT_URL_PATTERN,
-    patternText: '^(http|https|ssh)://.*$ (fluxion also accepts file://)',
+    patternText: '^(http|https|ssh)://.*$ (fluxion also accepts file:// and absolute local paths)',
   });
   c.duration('spec.interval', s.interval, true);
   c.duration('spec.timeout', s.timeout);
