@@ -35,7 +35,7 @@ export const gitRepositorySpec: Schema = obj(
     interval: duration('How often to check the remote for a new revision.'),
     timeout: { ...duration('Timeout of Git operations.'), default: '60s' },
     ref: obj({ branch: str(), tag: str(), semver: str(), name: str(), commit: str() }),
-    verify: obj({ mode: enumOf(['HEAD', 'Tag', 'TagAndHEAD']), secretRef: localRef() }),
+    verify: obj({ mode: { ...enumOf(['head', 'HEAD', 'Tag', 'TagAndHEAD']), default: 'HEAD' }, secretRef: localRef() }, ['secretRef']),
     proxySecretRef: localRef(),
     ignore: str(),
     suspend: bool(),

@@ -19,8 +19,14 @@ export const MetaReasons = {
   InvalidURL: 'InvalidURL',
 } as const;
 
-/** source-controller. */
+/**
+ * source-controller: api/v1/condition_types.go (the generic source reasons),
+ * api/v1/gitrepository_types.go (GitOperation*), api/v1/helmrepository_types.go and
+ * helmchart_types.go (Indexation*, ChartPull*, ChartPackage*). `NewRevision` is the reason the
+ * controller puts on `ArtifactOutdated`/`Reconciling` when the upstream revision moved.
+ */
 export const SourceReasons = {
+  GitOperationSucceeded: 'GitOperationSucceeded',
   GitOperationFailed: 'GitOperationFailed',
   AuthenticationFailed: 'AuthenticationFailed',
   URLInvalid: 'URLInvalid',
@@ -36,10 +42,17 @@ export const SourceReasons = {
   NewArtifact: 'NewArtifact',
   ArtifactUpToDate: 'ArtifactUpToDate',
   SymlinkUpdateFailed: 'SymlinkUpdateFailed',
+  VerificationError: 'VerificationError',
+  DirectoryCreationFailed: 'DirectoryCreationFailed',
+  StatOperationFailed: 'StatOperationFailed',
+  ReadOperationFailed: 'ReadOperationFailed',
+  AcquireLockFailed: 'AcquireLockFailed',
+  InvalidPath: 'InvalidPath',
+  CacheOperationFailed: 'CacheOperationFailed',
   InvalidSTSConfiguration: 'InvalidSTSConfiguration',
 } as const;
 
-/** kustomize-controller. */
+/** kustomize-controller: api/v1/kustomization_types.go and api/v1/condition_types.go. */
 export const KustomizeReasons = {
   ArtifactFailed: 'ArtifactFailed',
   BuildFailed: 'BuildFailed',
@@ -50,7 +63,7 @@ export const KustomizeReasons = {
   DependencyNotReady: 'DependencyNotReady',
 } as const;
 
-/** helm-controller. */
+/** helm-controller: api/v2/condition_types.go (DriftDetected/NoDrift are its drift-detection event reasons). */
 export const HelmReasons = {
   InstallSucceeded: 'InstallSucceeded',
   InstallFailed: 'InstallFailed',
@@ -65,6 +78,9 @@ export const HelmReasons = {
   ArtifactFailed: 'ArtifactFailed',
   InitFailed: 'InitFailed',
   GetLastReleaseFailed: 'GetLastReleaseFailed',
+  DependencyNotReady: 'DependencyNotReady',
+  ReconciliationSucceeded: 'ReconciliationSucceeded',
+  ReconciliationFailed: 'ReconciliationFailed',
   DriftDetected: 'DriftDetected',
   NoDrift: 'NoDrift',
 } as const;

@@ -19,12 +19,26 @@ export interface ChartState {
   invokes: string[];
 }
 
+/** A value that is not an XState v5 machine, named by the field that is wrong. */
+export class ChartError extends Error {
+  constructor(
+    /** Path of the offending field, e.g. `machine.root.states`. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'ChartError';
+  }
+}
+
+/** One drawn transition; `label` may hold several event labels separated by newlines. */
 export interface ChartTransition {
   source: string;
   target: string;
   label: string;
 }
 
+/** A machine as states (parents before children, declaration order) and transitions. */
 export interface ChartGraph {
   id: string;
   description: string | undefined;
@@ -66,11 +80,29 @@ function eventLabel(node: StateNodeLike, eventType: string): string {
   return eventType;
 }
 
+function checkNode(node: unknown, field: string): asserts node is StateNodeLike {
+  const n = node as Partial<StateNodeLike> | undefined;
+  if (!n || typeof n !== 'object') throw new ChartError(field, 'expected an XState v5 state node');
+  if (typeof n.id !== 'string') throw new ChartError(`${field}.id`, 'expected a string');
+  if (!n.states || typeof n.states !== 'object') throw new ChartError(`${field}.states`, 'expected an object of child states');
+  if (!(n.transitions instanceof Map)) throw new ChartError(`${field}.transitions`, 'expected a Map (is this an XState v5 machine?)');
+}
+
+/**
+ * Reads a machine's state-node tree. Transitions declared on the machine's root apply in every
+ * top-level state, so they are drawn from each top-level state that is not final (a final
+ * top-level state stops the machine) and not already inside the target.
+ *
+ * @throws ChartError when `machine` is not an XState v5 machine.
+ */
 export function readMachine(machine: AnyStateMachine): ChartGraph {
-  const root = machine.root as unknown as StateNodeLike;
+  const candidate = (machine as unknown as { root?: unknown } | undefined)?.root;
+  checkNode(candidate, 'machine.root');
+  const root = candidate;
   const states = new Map<string, ChartState>();
   const transitions: ChartTransition[] = [];
-  const visit = (node: StateNodeLike): void => {
+  const visit = (node: StateNodeLike, field: string): void => {
+    checkNode(node, field);
     states.set(node.id, {
       id: node.id,
       key: node.key,
@@ -82,16 +114,24 @@ export function readMachine(machine: AnyStateMachine): ChartGraph {
       invokes: (node.invoke ?? []).map((i) => (typeof i.src === 'string' ? i.src : i.id)),
     });
     const add = (label: string, t: { target?: StateNodeLike[]; guard?: unknown }): void => {
+      const g = guardName(t.guard);
+      const text = g ? `${label} [${g}]` : label;
       for (const target of t.target ?? []) {
-        const g = guardName(t.guard);
-        transitions.push({ source: node.id, target: target.id, label: g ? `${label} [${g}]` : label });
+        if (node !== root) {
+          transitions.push({ source: node.id, target: target.id, label: text });
+          continue;
+        }
+        for (const child of Object.values(root.states)) {
+          if (child.type === 'final' || target.id === child.id || target.id.startsWith(`${child.id}.`)) continue;
+          transitions.push({ source: child.id, target: target.id, label: text });
+        }
       }
     };
     for (const [eventType, list] of node.transitions) for (const t of list) add(eventLabel(node, eventType), t);
     for (const t of node.always ?? []) add('always', t);
-    for (const child of Object.values(node.states)) visit(child);
+    for (const [key, child] of Object.entries(node.states)) visit(child, `${field}.states.${key}`);
   };
-  visit(root);
+  visit(root, 'machine.root');
   return { id: root.id, description: root.description, root: root.id, states, transitions };
 }
 

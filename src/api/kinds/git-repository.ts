@@ -48,13 +48,19 @@ export type GitRepository = FluxObject<GitRepositorySpec, GitRepositoryStatus>;
 
 export const GIT_URL_PATTERN = /^((http|https|ssh|file):\/\/.+|\/.+)$/;
 
-/** v1beta2/v1beta1 → v1: `gitImplementation` and `accessFrom` are gone; everything else carried. */
+/**
+ * v1beta2/v1beta1 → v1: `gitImplementation` and `accessFrom` are gone; v1beta2's only
+ * verification mode `head` is v1's `HEAD` (v1 still admits `head` for compatibility, and so do
+ * we, but storage holds the canonical spelling); everything else is carried.
+ */
 export function convertGitRepository(obj: KubeObject): GitRepository {
   const out = clone(obj) as GitRepository;
   out.apiVersion = 'source.toolkit.fluxcd.io/v1';
   const spec = asRecord(out.spec) as Record<string, unknown>;
   delete spec.gitImplementation;
   delete spec.accessFrom;
+  const verify = spec.verify;
+  if (verify && typeof verify === 'object' && (verify as Record<string, unknown>).mode === 'head') (verify as Record<string, unknown>).mode = 'HEAD';
   out.spec = spec as unknown as GitRepositorySpec;
   return out;
 }
@@ -62,6 +68,7 @@ export function convertGitRepository(obj: KubeObject): GitRepository {
 /** The API server's schema defaults (the CRD's `default:` values). */
 export function defaultGitRepository(obj: GitRepository): GitRepository {
   obj.spec.timeout ??= '60s';
+  if (obj.spec.verify) obj.spec.verify.mode ??= 'HEAD';
   return obj;
 }
 
@@ -90,7 +97,8 @@ export function validateGitRepository(obj: KubeObject): Checker {
   }
   if (c.object('spec.verify', s.verify)) {
     const v = s.verify as Record<string, unknown>;
-    c.oneOf('spec.verify.mode', v.mode, ['HEAD', 'Tag', 'TagAndHEAD']);
+    c.oneOf('spec.verify.mode', v.mode, ['head', 'HEAD', 'Tag', 'TagAndHEAD']);
+    checkLocalRef(c, 'spec.verify.secretRef', v.secretRef, true);
   }
   if (c.array('spec.include', s.include)) {
     s.include.forEach((inc, i) => {
