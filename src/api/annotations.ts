@@ -22,3 +22,25 @@ export const Labels = {
 
 /** The finalizer every Flux controller puts on the objects it reconciles. */
 export const FLUX_FINALIZER = 'finalizers.fluxcd.io';
+
+/**
+ * The values Flux gives meaning to on the annotations and labels above. Flux compares them
+ * without regard to case (users write both `disabled` and `Disabled`): use `hasFluxValue`.
+ */
+export const AnnotationValues = {
+  /** `kustomize.toolkit.fluxcd.io/ssa`: overwrite drift (the default), merge, create only, never touch. */
+  ssaOverride: 'Override',
+  ssaMerge: 'Merge',
+  ssaIfNotPresent: 'IfNotPresent',
+  ssaIgnore: 'Ignore',
+  /** `…/prune`, `…/reconcile`, `…/substitute`: opt this object out. */
+  disabled: 'disabled',
+  /** `…/force` (recreate on an immutable-field change) and the `reconcile.fluxcd.io/watch` label. */
+  enabled: 'Enabled',
+} as const;
+
+/** True when `map` (an object's annotations or labels) sets `key` to `value`, ignoring case. */
+export function hasFluxValue(map: Record<string, string> | undefined, key: string, value: string): boolean {
+  const v = map?.[key];
+  return typeof v === 'string' && v.toLowerCase() === value.toLowerCase();
+}

@@ -31,7 +31,7 @@ export const gitRepositorySpec: Schema = obj(
   {
     url: str({ pattern: '^((http|https|ssh|file)://.*|/.*)$', description: 'The repository URL (fluxion also accepts file:// URLs and absolute local paths).' }),
     secretRef: localRef(),
-    provider: enumOf(['generic', 'azure', 'github']),
+    provider: enumOf(['generic', 'aws', 'azure', 'github']),
     interval: duration('How often to check the remote for a new revision.'),
     timeout: { ...duration('Timeout of Git operations.'), default: '60s' },
     ref: obj({ branch: str(), tag: str(), semver: str(), name: str(), commit: str() }),
@@ -100,6 +100,7 @@ export const kustomizationSpec: Schema = obj(
     components: arr(str()),
     commonMetadata: obj({ labels: stringMap(), annotations: stringMap() }),
     force: { ...bool(), default: false },
+    ignore: arr(obj({ paths: arr(str()), target: selector() }, ['paths'])),
     suspend: bool(),
     postBuild: obj({
       substitute: stringMap(),
@@ -109,10 +110,13 @@ export const kustomizationSpec: Schema = obj(
     serviceAccountName: str(),
     kubeConfig: obj({ secretRef: obj({ name: str(), key: str() }, ['name']) }),
     ignoreMissingComponents: bool(),
-    validation: str(),
+    validation: enumOf(['none', 'client', 'server']),
   },
   ['sourceRef', 'interval', 'prune'],
 );
+
+/** Flux 2.7+: what to do when an install/upgrade fails (remediate, or retry as is after `retryInterval`). */
+const actionStrategy = (): Schema => obj({ name: enumOf(['RemediateOnFailure', 'RetryOnFailure']), retryInterval: duration('Time to wait before retrying (RetryOnFailure).') }, ['name']);
 
 const remediation = (): Schema => obj({ retries: int(), ignoreTestFailures: bool(), remediateLastFailure: bool(), strategy: enumOf(['rollback', 'uninstall']) });
 
@@ -132,8 +136,8 @@ export const helmReleaseSpec: Schema = obj(
     serviceAccountName: str(),
     persistentClient: bool(),
     driftDetection: obj({ mode: enumOf(['enabled', 'warn', 'disabled']), ignore: arr(open()) }),
-    install: obj({ timeout: duration('Install timeout.'), remediation: remediation(), disableWait: bool(), disableWaitForJobs: bool(), disableHooks: bool(), disableOpenAPIValidation: bool(), replace: bool(), skipCRDs: bool(), crds: enumOf(['Skip', 'Create', 'CreateReplace']), createNamespace: bool() }),
-    upgrade: obj({ timeout: duration('Upgrade timeout.'), remediation: remediation(), disableWait: bool(), disableWaitForJobs: bool(), disableHooks: bool(), force: bool(), preserveValues: bool(), cleanupOnFail: bool(), crds: enumOf(['Skip', 'Create', 'CreateReplace']) }),
+    install: obj({ timeout: duration('Install timeout.'), remediation: remediation(), strategy: actionStrategy(), disableWait: bool(), disableWaitForJobs: bool(), disableHooks: bool(), disableOpenAPIValidation: bool(), replace: bool(), skipCRDs: bool(), crds: enumOf(['Skip', 'Create', 'CreateReplace']), createNamespace: bool() }),
+    upgrade: obj({ timeout: duration('Upgrade timeout.'), remediation: remediation(), strategy: actionStrategy(), disableWait: bool(), disableWaitForJobs: bool(), disableHooks: bool(), force: bool(), preserveValues: bool(), cleanupOnFail: bool(), crds: enumOf(['Skip', 'Create', 'CreateReplace']) }),
     test: obj({ enable: bool(), timeout: duration('Test timeout.'), ignoreFailures: bool(), filters: arr(obj({ name: str(), exclude: bool() }, ['name'])) }),
     rollback: obj({ timeout: duration('Rollback timeout.'), disableWait: bool(), disableWaitForJobs: bool(), disableHooks: bool(), recreate: bool(), force: bool(), cleanupOnFail: bool() }),
     uninstall: obj({ timeout: duration('Uninstall timeout.'), disableHooks: bool(), keepHistory: bool(), disableWait: bool(), deletionPropagation: enumOf(['background', 'foreground', 'orphan']) }),

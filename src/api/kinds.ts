@@ -17,6 +17,7 @@ import type { KustomizationSpec } from './kinds/kustomization.js';
 import { convertHelmRelease, defaultHelmRelease, helmReleaseTimeoutMs, validateHelmRelease } from './kinds/helm-release.js';
 import type { HelmReleaseSpec } from './kinds/helm-release.js';
 
+/** An `additionalPrinterColumns` entry, as `kubectl get` shows it. */
 export interface PrinterColumn {
   name: string;
   type: 'string' | 'date' | 'integer' | 'boolean';
@@ -24,6 +25,7 @@ export interface PrinterColumn {
   priority?: number;
 }
 
+/** One Flux kind as the API server knows it, plus how fluxion converts and validates it. */
 export interface FluxKind {
   group: string;
   kind: string;
@@ -38,6 +40,34 @@ export interface FluxKind {
   /** Converts to the storage version and applies schema defaults; does not validate. */
   convert(obj: KubeObject): KubeObject;
   validate(obj: KubeObject): Checker;
+  /**
+   * Any served version of this kind → the storage version with defaults, validated before and
+   * after conversion. An object of another kind, or a version not served, is a field error on
+   * `apiVersion`/`kind`.
+   */
+  normalize(obj: KubeObject): NormalizeResult;
+}
+
+/** The one result shape of normalization for every kind. */
+export type NormalizeResult = { ok: true; object: KubeObject } | { ok: false; errors: FieldError[] };
+
+function defineKind(def: Omit<FluxKind, 'normalize'>): FluxKind {
+  const kind: FluxKind = { ...def, normalize: (obj) => normalizeAs(kind, obj) };
+  return kind;
+}
+
+function normalizeAs(kind: FluxKind, obj: KubeObject): NormalizeResult {
+  const { group, version } = splitApiVersion(String(obj.apiVersion));
+  if (obj.kind !== kind.kind) return { ok: false, errors: [{ field: 'kind', message: `expected ${kind.kind}, got ${JSON.stringify(obj.kind)}` }] };
+  if (group !== kind.group || !kind.versions.includes(version)) {
+    return { ok: false, errors: [{ field: 'apiVersion', message: `${obj.apiVersion} ${obj.kind} is not served; served versions: ${kind.versions.map((v) => `${kind.group}/${v}`).join(', ')}` }] };
+  }
+  const errors = kind.validate(obj).errors;
+  if (errors.length) return { ok: false, errors };
+  const converted = kind.convert(obj);
+  const after = kind.validate(converted).errors;
+  if (after.length) return { ok: false, errors: after };
+  return { ok: true, object: converted };
 }
 
 const ready: PrinterColumn[] = [
@@ -46,7 +76,8 @@ const ready: PrinterColumn[] = [
   { name: 'Status', type: 'string', jsonPath: ".status.conditions[?(@.type==\"Ready\")].message" },
 ];
 
-export const GitRepositoryKind: FluxKind = {
+/** `gitrepositories.source.toolkit.fluxcd.io` */
+export const GitRepositoryKind: FluxKind = defineKind({
   group: 'source.toolkit.fluxcd.io',
   kind: 'GitRepository',
   plural: 'gitrepositories',
@@ -58,9 +89,10 @@ export const GitRepositoryKind: FluxKind = {
   printerColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, ...ready],
   convert: (o) => defaultGitRepository(convertGitRepository(o)),
   validate: validateGitRepository,
-};
+});
 
-export const HelmRepositoryKind: FluxKind = {
+/** `helmrepositories.source.toolkit.fluxcd.io` */
+export const HelmRepositoryKind: FluxKind = defineKind({
   group: 'source.toolkit.fluxcd.io',
   kind: 'HelmRepository',
   plural: 'helmrepositories',
@@ -72,9 +104,10 @@ export const HelmRepositoryKind: FluxKind = {
   printerColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, ...ready],
   convert: (o) => defaultHelmRepository(convertHelmRepository(o)),
   validate: validateHelmRepository,
-};
+});
 
-export const HelmChartKind: FluxKind = {
+/** `helmcharts.source.toolkit.fluxcd.io` */
+export const HelmChartKind: FluxKind = defineKind({
   group: 'source.toolkit.fluxcd.io',
   kind: 'HelmChart',
   plural: 'helmcharts',
@@ -92,9 +125,10 @@ export const HelmChartKind: FluxKind = {
   ],
   convert: (o) => defaultHelmChart(convertHelmChart(o)),
   validate: validateHelmChart,
-};
+});
 
-export const KustomizationKind: FluxKind = {
+/** `kustomizations.kustomize.toolkit.fluxcd.io` */
+export const KustomizationKind: FluxKind = defineKind({
   group: 'kustomize.toolkit.fluxcd.io',
   kind: 'Kustomization',
   plural: 'kustomizations',
@@ -106,9 +140,10 @@ export const KustomizationKind: FluxKind = {
   printerColumns: ready,
   convert: (o) => defaultKustomization(convertKustomization(o)),
   validate: validateKustomization,
-};
+});
 
-export const HelmReleaseKind: FluxKind = {
+/** `helmreleases.helm.toolkit.fluxcd.io` */
+export const HelmReleaseKind: FluxKind = defineKind({
   group: 'helm.toolkit.fluxcd.io',
   kind: 'HelmRelease',
   plural: 'helmreleases',
@@ -120,30 +155,27 @@ export const HelmReleaseKind: FluxKind = {
   printerColumns: ready,
   convert: (o) => defaultHelmRelease(convertHelmRelease(o)),
   validate: validateHelmRelease,
-};
+});
 
 /** The first wave of Flux kinds, in the order their CRDs are installed. */
 export const fluxKinds: readonly FluxKind[] = [GitRepositoryKind, HelmRepositoryKind, HelmChartKind, KustomizationKind, HelmReleaseKind];
 
+/** The registry entry serving `apiVersion`/`kind`, or undefined (unknown kind or unserved version). */
 export function fluxKindOf(apiVersion: string, kind: string): FluxKind | undefined {
   const { group, version } = splitApiVersion(apiVersion);
   return fluxKinds.find((k) => k.group === group && k.kind === kind && k.versions.includes(version));
 }
 
+/** True for an object of a Flux kind in a version fluxion serves. */
 export function isFluxObject(obj: { apiVersion: string; kind: string }): boolean {
   return fluxKindOf(obj.apiVersion, obj.kind) !== undefined;
 }
 
 /** Any accepted version → the storage version with defaults, or the field errors. */
-export function tryNormalize(obj: KubeObject): { ok: true; object: KubeObject } | { ok: false; errors: FieldError[] } {
+export function tryNormalize(obj: KubeObject): NormalizeResult {
   const kind = fluxKindOf(obj.apiVersion, obj.kind);
   if (!kind) return { ok: false, errors: [{ field: 'apiVersion', message: `${obj.apiVersion} ${obj.kind} is not a Flux kind fluxion serves` }] };
-  const errors = kind.validate(obj).errors;
-  if (errors.length) return { ok: false, errors };
-  const converted = kind.convert(obj);
-  const after = kind.validate(converted).errors;
-  if (after.length) return { ok: false, errors: after };
-  return { ok: true, object: converted };
+  return kind.normalize(obj);
 }
 
 /** Like `tryNormalize`, throwing `InvalidObjectError` (naming every bad field). */
@@ -221,6 +253,7 @@ export function dependsOnOf(obj: KubeObject): ObjectRef[] {
     });
 }
 
+/** An object's schedule in milliseconds, with Flux's defaults applied. */
 export interface Timing {
   intervalMs: number;
   retryIntervalMs: number;
@@ -245,6 +278,7 @@ export function timingOf(obj: KubeObject): Timing {
   }
 }
 
+/** `spec.suspend: true` */
 export function isSuspended(obj: KubeObject): boolean {
   return specOf(obj).suspend === true;
 }

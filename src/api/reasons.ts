@@ -4,7 +4,7 @@
  * api/v1/kustomization_types.go (condition reasons), helm-controller api/v2/condition_types.go.
  */
 
-/** fluxcd/pkg apis/meta: shared by every controller. */
+/** fluxcd/pkg apis/meta (conditions.go): shared by every controller. */
 export const MetaReasons = {
   Succeeded: 'Succeeded',
   Failed: 'Failed',
@@ -15,8 +15,8 @@ export const MetaReasons = {
   ReconciliationSucceeded: 'ReconciliationSucceeded',
   ReconciliationFailed: 'ReconciliationFailed',
   HealthCheckFailed: 'HealthCheckFailed',
-  InvalidPath: 'InvalidPath',
-  InvalidURL: 'InvalidURL',
+  BuildFailed: 'BuildFailed',
+  ArtifactFailed: 'ArtifactFailed',
 } as const;
 
 /**

@@ -2,6 +2,7 @@
  * Field validation shared by every kind. A `FieldError` names the JSON path of the offending
  * field, so a Stalled condition can tell the user exactly what to fix.
  */
+import { valid, validRange } from 'semver';
 import { isDuration } from './duration.js';
 
 export interface FieldError {
@@ -104,4 +105,24 @@ export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function asRecord(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * A semver constraint as Flux accepts it (Masterminds/semver): node-semver ranges plus what
+ * Masterminds adds — commas as AND (`>=1.0, <2.0`) and `!=` exclusions.
+ */
+export function isSemverRange(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  return value.split('||').every((alt) => {
+    const tokens = alt.replace(/,/g, ' ').replace(/(!=|>=|<=|>|<|=|~|\^)\s+/g, '$1').split(/\s+/).filter(Boolean);
+    const rest: string[] = [];
+    for (const t of tokens) {
+      if (t.startsWith('!=')) {
+        if (!valid(t.slice(2), { loose: true }) && validRange(t.slice(2), { loose: true }) === null) return false;
+      } else rest.push(t);
+    }
+    // Only exclusions, or blank (which Masterminds reads as `*`).
+    if (rest.length === 0) return true;
+    return validRange(rest.join(' '), { loose: true }) !== null;
+  });
 }

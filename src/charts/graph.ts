@@ -5,6 +5,7 @@
  */
 import type { AnyStateMachine } from 'xstate';
 
+/** One state of the machine (the root included). */
 export interface ChartState {
   /** Full id, e.g. `gitRepository.Reconciling.fetch`. */
   id: string;
@@ -64,6 +65,8 @@ interface StateNodeLike {
 function guardName(guard: unknown): string | undefined {
   if (!guard) return undefined;
   if (typeof guard === 'string') return guard;
+  // An inline guard function has no declared name; its JavaScript name is the best we have.
+  if (typeof guard === 'function') return guard.name || 'guard';
   if (typeof guard === 'object' && guard && 'type' in guard) return String((guard as { type: unknown }).type);
   return 'guard';
 }

@@ -16,6 +16,8 @@ const TITLE = 22;
 const GAP_X = 90;
 const GAP_Y = 96;
 const ATOM_H = 34;
+/** Average glyph width of the 10px transition labels. */
+const LABEL_CHAR = 5.6;
 
 interface Box {
   id: string;
@@ -98,6 +100,12 @@ function measure(graph: ChartGraph, state: ChartState, sizes: Map<string, Size>,
     row.forEach((k, idx) => position.set(k, idx));
   });
   const place = new Map<string, { x: number; y: number }>();
+  // Rows sit far enough apart for the tallest label drawn between this state's children.
+  let tallest = 0;
+  for (const e of edges) {
+    if (childUnder(graph, state.id, e.source) && childUnder(graph, state.id, e.target)) tallest = Math.max(tallest, e.label.split('\n').length * 12 + 2);
+  }
+  const gapY = Math.max(GAP_Y, tallest + 30);
   const rowWidths = layers.map((row) => row.reduce((w, k) => w + (sizes.get(k)?.w ?? 0), 0) + GAP_X * Math.max(0, row.length - 1));
   const width = Math.max(...rowWidths, Math.ceil(state.key.length * CHAR) + 2 * PAD);
   let y = 0;
@@ -109,9 +117,9 @@ function measure(graph: ChartGraph, state: ChartState, sizes: Map<string, Size>,
       place.set(k, { x, y: y + (rowH - s.h) / 2 });
       x += s.w + GAP_X;
     }
-    y += rowH + GAP_Y;
+    y += rowH + gapY;
   });
-  const size = { w: width + 2 * PAD, h: y - GAP_Y + 2 * PAD + TITLE, place };
+  const size = { w: width + 2 * PAD, h: y - gapY + 2 * PAD + TITLE, place };
   sizes.set(state.id, size);
   return size;
 }
@@ -135,8 +143,52 @@ function border(b: Box, tx: number, ty: number): [number, number] {
   return [cx + dx * s, cy + dy * s];
 }
 
+interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Whether `id` is `ancestor` or lies inside it. */
+function within(graph: ChartGraph, id: string, ancestor: string): boolean {
+  for (let cur: string | undefined = id; cur; cur = graph.states.get(cur)?.parent) if (cur === ancestor) return true;
+  return false;
+}
+
+/** The control point of a curve from (x1, y1) to (x2, y2) bowed `bow` pixels off the chord. */
+function control(x1: number, y1: number, x2: number, y2: number, bow: number): [number, number] {
+  const len = Math.hypot(x2 - x1, y2 - y1) || 1;
+  return [(x1 + x2) / 2 + (-(y2 - y1) / len) * bow, (y1 + y2) / 2 + ((x2 - x1) / len) * bow];
+}
+
+/** The point at `t` on a quadratic Bézier curve. */
+function quad(x1: number, y1: number, cx: number, cy: number, x2: number, y2: number, t: number): [number, number] {
+  const u = 1 - t;
+  return [u * u * x1 + 2 * u * t * cx + t * t * x2, u * u * y1 + 2 * u * t * cy + t * t * y2];
+}
+
+/** Total area `r` shares with `others`. */
+function overlap(r: Rect, others: Rect[]): number {
+  let area = 0;
+  for (const o of others) {
+    const w = Math.min(r.x + r.w, o.x + o.w) - Math.max(r.x, o.x);
+    const h = Math.min(r.y + r.h, o.y + o.h) - Math.max(r.y, o.y);
+    if (w > 0 && h > 0) area += w * h;
+  }
+  return area;
+}
+
 const r1 = (n: number): string => (Math.round(n * 10) / 10).toString();
 
+/**
+ * A standalone SVG of `machine`, byte-for-byte the same for the same definition: one
+ * `class="state"` group per state (compound states as containing boxes), one
+ * `class="transition"` group per arrow, a dot-and-arrow marker on each initial state and a double
+ * border on final states.
+ *
+ * @throws ChartError when `machine` is not an XState v5 machine.
+ */
 export function toSvg(machine: AnyStateMachine): string {
   const graph = readMachine(machine);
   const edges = mergedTransitions(graph).filter((t) => t.source !== graph.root);
@@ -161,6 +213,7 @@ export function toSvg(machine: AnyStateMachine): string {
   };
   const ordered = [...boxes.values()].sort((a, b) => depth(a.id) - depth(b.id));
   const atoms: string[] = [];
+  const labels: string[] = [];
   for (const b of ordered) {
     const s = graph.states.get(b.id) as ChartState;
     if (s.children.length) {
@@ -185,28 +238,73 @@ export function toSvg(machine: AnyStateMachine): string {
       }
     }
   }
-  // Transitions: curves bowed to one side so opposite edges do not overlap.
+  // Transitions: quadratic curves bowed to whichever side crosses the fewest other states, with
+  // labels slid along the curve to the first spot that covers no state and no earlier label.
+  const atomBoxes = [...boxes.values()].filter((b) => !graph.states.get(b.id)?.children.length);
+  const titleBars = [...boxes.values()]
+    .filter((b) => graph.states.get(b.id)?.children.length && b.id !== root.id)
+    .map((b) => ({ id: b.id, x: b.x, y: b.y, w: b.w, h: TITLE + 4 }));
+  const placed: Rect[] = [];
   edges.forEach((e) => {
     const a = boxes.get(e.source);
     const b = boxes.get(e.target);
     if (!a || !b) return;
-    const [x1, y1] = border(a, b.x + b.w / 2, b.y + b.h / 2);
-    const [x2, y2] = border(b, a.x + a.w / 2, a.y + a.h / 2);
-    const mx = (x1 + x2) / 2;
-    const my = (y1 + y2) / 2;
-    const len = Math.hypot(x2 - x1, y2 - y1) || 1;
-    const bow = Math.min(40, len / 5) * (e.source < e.target ? 1 : -1);
-    const cx = mx + (-(y2 - y1) / len) * bow;
-    const cy = my + ((x2 - x1) / len) * bow;
-    out.push(`<g class="transition" data-from="${esc(e.source)}" data-to="${esc(e.target)}"><path d="M${r1(x1)},${r1(y1)} Q${r1(cx)},${r1(cy)} ${r1(x2)},${r1(y2)}" fill="none" stroke="#555" stroke-width="1.1" marker-end="url(#arrow)"/>`);
     const lines = e.label.split('\n');
-    const lx = (x1 + 2 * cx + x2) / 4;
-    const ly = (y1 + 2 * cy + y2) / 4 - ((lines.length - 1) * 12) / 2;
-    const lw = Math.max(...lines.map((l) => l.length)) * 5.6 + 6;
-    out.push(`<rect x="${r1(lx - lw / 2)}" y="${r1(ly - 10)}" width="${r1(lw)}" height="${r1(lines.length * 12 + 2)}" fill="#ffffff" fill-opacity="0.7" rx="3"/>`);
-    lines.forEach((l, j) => out.push(`<text x="${r1(lx)}" y="${r1(ly + j * 12)}" text-anchor="middle" font-size="10" fill="#333">${esc(l)}</text>`));
+    const lw = Math.max(...lines.map((l) => l.length)) * LABEL_CHAR + 8;
+    const lh = lines.length * 12 + 2;
+    let d: string;
+    let spots: [number, number][];
+    if (a === b) {
+      // A self-transition: a loop off the right-hand side, its label beside the loop.
+      const x = a.x + a.w;
+      d = `M${r1(x)},${r1(a.y + a.h * 0.3)} C${r1(x + 36)},${r1(a.y - 14)} ${r1(x + 36)},${r1(a.y + a.h + 14)} ${r1(x)},${r1(a.y + a.h * 0.7)}`;
+      spots = [[x + 34 + lw / 2, a.y + a.h / 2], [x + lw / 2, a.y - lh / 2 - 4], [x + lw / 2, a.y + a.h + lh / 2 + 4]];
+    } else {
+      const [x1, y1] = border(a, b.x + b.w / 2, b.y + b.h / 2);
+      const [x2, y2] = border(b, a.x + a.w / 2, a.y + a.h / 2);
+      const len = Math.hypot(x2 - x1, y2 - y1) || 1;
+      const unit = Math.min(40, len / 5) * (e.source < e.target ? 1 : -1);
+      const others = [...atomBoxes, ...titleBars].filter((o) => !within(graph, e.source, o.id) && !within(graph, e.target, o.id));
+      let best = { bow: unit, hits: Infinity };
+      for (const bow of [unit, -unit, 2.5 * unit, -2.5 * unit, 5 * unit, -5 * unit]) {
+        const c = control(x1, y1, x2, y2, bow);
+        let hits = 0;
+        for (let i = 1; i < 20; i++) {
+          const [px, py] = quad(x1, y1, c[0], c[1], x2, y2, i / 20);
+          if (others.some((o) => px > o.x && px < o.x + o.w && py > o.y && py < o.y + o.h)) hits++;
+        }
+        if (hits < best.hits) best = { bow, hits };
+      }
+      const [cx, cy] = control(x1, y1, x2, y2, best.bow);
+      d = `M${r1(x1)},${r1(y1)} Q${r1(cx)},${r1(cy)} ${r1(x2)},${r1(y2)}`;
+      // On the curve first, nearest the middle; then beside it, shifted off the curve sideways.
+      const ts = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
+      const nx = -(y2 - y1) / len;
+      const ny = (x2 - x1) / len;
+      // Just far enough that the label's edge, not its centre, touches the curve.
+      const shift = Math.abs(nx) * (lw / 2) + Math.abs(ny) * (lh / 2) + 4;
+      spots = ts.map((t) => quad(x1, y1, cx, cy, x2, y2, t));
+      for (const t of ts.slice(0, 5)) {
+        const [px, py] = quad(x1, y1, cx, cy, x2, y2, t);
+        spots.push([px + nx * shift * Math.sign(best.bow || 1), py + ny * shift * Math.sign(best.bow || 1)]);
+        spots.push([px - nx * shift * Math.sign(best.bow || 1), py - ny * shift * Math.sign(best.bow || 1)]);
+      }
+    }
+    let bestSpot = { x: 0, y: 0, cost: Infinity };
+    for (const [sx, sy] of spots) {
+      const rect = { x: sx - lw / 2, y: sy - lh / 2, w: lw, h: lh };
+      const cost = overlap(rect, atomBoxes) * 4 + overlap(rect, titleBars) * 2 + overlap(rect, placed) * 3;
+      if (cost < bestSpot.cost) bestSpot = { x: sx, y: sy, cost };
+      if (cost === 0) break;
+    }
+    const rect = { x: bestSpot.x - lw / 2, y: bestSpot.y - lh / 2, w: lw, h: lh };
+    placed.push(rect);
+    out.push(`<g class="transition" data-from="${esc(e.source)}" data-to="${esc(e.target)}"><path d="${d}" fill="none" stroke="#555" stroke-width="1.1" marker-end="url(#arrow)"/>`);
+    labels.push(`<rect x="${r1(rect.x)}" y="${r1(rect.y)}" width="${r1(lw)}" height="${r1(lh)}" fill="#ffffff" fill-opacity="0.85" stroke="#d5dbe5" stroke-width="0.6" rx="3"/>`);
+    lines.forEach((l, j) => labels.push(`<text x="${r1(bestSpot.x)}" y="${r1(rect.y + 11 + j * 12)}" text-anchor="middle" font-size="10" fill="#333">${esc(l)}</text>`));
     out.push('</g>');
   });
-  out.push(...atoms, '</svg>');
+  // Labels above every curve and atomic states above the labels: nothing legible is hidden.
+  out.push('<g class="labels">', ...labels, '</g>', ...atoms, '</svg>');
   return `${out.join('\n')}\n`;
 }

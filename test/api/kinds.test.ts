@@ -8,7 +8,9 @@ import { dependsOnOf, fluxKindOf, normalize, sourceRefsOf, timingOf, tryNormaliz
 import { effectiveGitRef } from '../../src/api/kinds/git-repository.js';
 import { helmReleaseName } from '../../src/api/kinds/helm-release.js';
 import type { HelmRelease } from '../../src/api/kinds/helm-release.js';
+import type { Schema } from '../../src/api/crd-schemas.js';
 import { InvalidObjectError } from '../../src/api/validation.js';
+import { fluxCrds } from '../../src/api/crds.js';
 
 const meta = { name: 'podinfo', namespace: 'apps' };
 const git = (spec: Record<string, unknown>, apiVersion = 'source.toolkit.fluxcd.io/v1'): KubeObject => ({ apiVersion, kind: 'GitRepository', metadata: meta, spec });
@@ -23,6 +25,17 @@ describe('validation names the offending field', () => {
     ['GitRepository with an scp-style url', git({ url: 'git@github.com:x/y', interval: '1m' }), 'spec.url', 'does not match'],
     ['GitRepository with a bad interval', git({ url: 'https://x/y', interval: '1d' }), 'spec.interval', 'invalid duration'],
     ['GitRepository with a short ref name', git({ url: 'https://x/y', interval: '1m', ref: { name: 'main' } }), 'spec.ref.name', 'refs/'],
+    ['GitRepository with a bad semver range', git({ url: 'https://x/y', interval: '1m', ref: { semver: 'latest' } }), 'spec.ref.semver', 'semver range'],
+    ['GitRepository verify without a secret', git({ url: 'https://x/y', interval: '1m', verify: { mode: 'HEAD' } }), 'spec.verify.secretRef', 'Required value'],
+    ['GitRepository with a bad provider', git({ url: 'https://x/y', interval: '1m', provider: 'gitlab' }), 'spec.provider', 'Unsupported value'],
+    ['HelmRepository of type oci with an https url', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: meta, spec: { url: 'https://x', type: 'oci' } }, 'spec.url', 'oci://'],
+    ['HelmRepository without an interval', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: meta, spec: { url: 'https://x' } }, 'spec.interval', 'Required value'],
+    ['HelmChart with a bad source kind', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', metadata: meta, spec: { chart: 'x', interval: '1m', sourceRef: { kind: 'OCIRepository', name: 'x' } } }, 'spec.sourceRef.kind', 'Unsupported value'],
+    ['Kustomization with a bad retryInterval', ks({ ...ksBase, retryInterval: '5' }), 'spec.retryInterval', 'invalid duration'],
+    ['Kustomization with a bad deletionPolicy', ks({ ...ksBase, deletionPolicy: 'Never' }), 'spec.deletionPolicy', 'Unsupported value'],
+    ['HelmRelease with both chart and chartRef', hr({ interval: '5m', chart, chartRef: { kind: 'OCIRepository', name: 'x' } }), 'spec.chart', 'exactly one'],
+    ['HelmRelease with a negative maxHistory', hr({ interval: '5m', chart, maxHistory: -1 }), 'spec.maxHistory', 'greater than or equal to 0'],
+    ['HelmRelease with a bad dependency kind', hr({ interval: '5m', chart, dependsOn: [{ name: 'x', kind: 'GitRepository' }] }), 'spec.dependsOn[0].kind', 'Unsupported value'],
     ['GitRepository with a bad commit', git({ url: 'https://x/y', interval: '1m', ref: { commit: 'xyz' } }), 'spec.ref.commit', 'SHA-1'],
     ['Kustomization without prune', ks({ interval: '1m', sourceRef: { kind: 'GitRepository', name: 'a' } }), 'spec.prune', 'Required value'],
     ['Kustomization with a bad source kind', ks({ ...ksBase, sourceRef: { kind: 'HelmRepository', name: 'a' } }), 'spec.sourceRef.kind', 'Unsupported value'],
@@ -33,6 +46,10 @@ describe('validation names the offending field', () => {
     ['HelmRelease with a bad version range', hr({ interval: '5m', chart: { spec: { ...chart.spec, version: '>>1' } } }), 'spec.chart.spec.version', 'semver'],
     ['HelmRelease with a long release name', hr({ interval: '5m', chart, releaseName: 'x'.repeat(54) }), 'spec.releaseName', '53'],
     ['HelmRelease with a bad remediation strategy', hr({ interval: '5m', chart, upgrade: { remediation: { strategy: 'retry' } } }), 'spec.upgrade.remediation.strategy', 'Unsupported value'],
+    ['an object in an invalid namespace', { ...git({ url: 'https://x/y', interval: '1m' }), metadata: { name: 'ok', namespace: 'Apps_1' } }, 'metadata.namespace', 'RFC 1123'],
+    ['v1beta2 Kustomization with a malformed patchesStrategicMerge', ks({ ...ksBase, patchesStrategicMerge: 'kind: Deployment' }, 'kustomize.toolkit.fluxcd.io/v1beta2'), 'spec.patchesStrategicMerge', 'must be a list'],
+    ['v1beta2 Kustomization with a JSON 6902 patch that is not a list', ks({ ...ksBase, patchesJson6902: [{ target: { kind: 'Service' }, patch: 'op: add' }] }, 'kustomize.toolkit.fluxcd.io/v1beta2'), 'spec.patchesJson6902[0].patch', 'JSON 6902'],
+    ['v1beta2 HelmChart with a non-string valuesFile', { apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kind: 'HelmChart', metadata: meta, spec: { chart: 'x', interval: '1m', sourceRef: { kind: 'HelmRepository', name: 'x' }, valuesFile: ['a.yaml'] } }, 'spec.valuesFile', 'must be a string'],
     ['an object with an invalid name', { ...git({ url: 'https://x/y', interval: '1m' }), metadata: { name: 'Bad_Name' } }, 'metadata.name', 'RFC 1123'],
   ])('%s', (_what, obj, field, message) => {
     const r = tryNormalize(obj);
@@ -188,5 +205,34 @@ describe.skipIf(!haveExamples)("Flux's example repositories", () => {
       }
     }
     expect(count).toBeGreaterThan(20);
+  });
+
+  it('the CRD schemas know every field they set (an API server prunes unknown fields)', () => {
+    const schemas = new Map(
+      fluxCrds().map((c) => {
+        const spec = c.spec as { names: { kind: string }; versions: { schema: { openAPIV3Schema: { properties: { spec: Schema } } } }[] };
+        return [spec.names.kind, spec.versions[0]!.schema.openAPIV3Schema.properties.spec] as const;
+      }),
+    );
+    const unknown = new Set<string>();
+    const check = (schema: Schema | undefined, v: unknown, at: string): void => {
+      if (!schema) return void unknown.add(at);
+      if (schema['x-kubernetes-preserve-unknown-fields']) return;
+      if (Array.isArray(v)) return v.forEach((x) => check(schema.items as Schema, x, `${at}[]`));
+      if (!v || typeof v !== 'object') return;
+      for (const [k, x] of Object.entries(v)) {
+        check(schema.additionalProperties ? (schema.additionalProperties as Schema) : (schema.properties as Record<string, Schema> | undefined)?.[k], x, `${at}.${k}`);
+      }
+    };
+    const files = haveExamples ? yamlFiles(examples) : [];
+    const patches = patchFiles(files);
+    for (const file of files.filter((f) => !patches.has(f))) {
+      for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+        const obj = doc.toJS() as KubeObject | null;
+        if (!obj?.apiVersion || !fluxKindOf(obj.apiVersion, obj.kind)) continue;
+        check(schemas.get(obj.kind), obj.spec, `${obj.kind}.spec`);
+      }
+    }
+    expect([...unknown]).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /** Types and checks shared by the Flux kinds. */
 import type { KubeObject, ObjectMeta } from '../meta.js';
 import type { Condition } from '../conditions.js';
-import { Checker, DNS1123_SUBDOMAIN, asRecord } from '../validation.js';
+import { Checker, DNS1123_LABEL, DNS1123_SUBDOMAIN, asRecord } from '../validation.js';
 
 export interface LocalObjectReference {
   name: string;
@@ -46,16 +46,20 @@ export interface FluxObject<Spec, Status extends FluxStatus = FluxStatus> extend
   status?: Status;
 }
 
+/** `metadata.name` must be a DNS-1123 subdomain and `metadata.namespace` a label, as the API server requires. */
 export function checkMetadata(c: Checker, obj: KubeObject): void {
   const meta = asRecord(obj.metadata);
   c.string('metadata.name', meta.name, { required: true, pattern: DNS1123_SUBDOMAIN, patternText: 'a lowercase RFC 1123 subdomain', max: 253 });
+  c.string('metadata.namespace', meta.namespace, { pattern: DNS1123_LABEL, patternText: 'a lowercase RFC 1123 label', max: 63 });
 }
 
+/** A `{name}` reference: the object, when present, must name something. */
 export function checkLocalRef(c: Checker, field: string, value: unknown, required = false): void {
   if (!c.object(field, value, required)) return;
   c.string(`${field}.name`, (value as Record<string, unknown>).name, { required: true });
 }
 
+/** `dependsOn` entries: a name each, and a kind from `kinds` when given. */
 export function checkDependsOn(c: Checker, field: string, value: unknown, kinds?: readonly string[]): void {
   if (!c.array(field, value)) return;
   value.forEach((d, i) => {

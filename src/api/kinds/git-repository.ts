@@ -1,6 +1,6 @@
 /** source.toolkit.fluxcd.io GitRepository (storage v1; accepts v1beta2 and v1beta1). */
 import type { KubeObject } from '../meta.js';
-import { Checker, asRecord } from '../validation.js';
+import { Checker, asRecord, isSemverRange } from '../validation.js';
 import type { Artifact, FluxObject, FluxStatus, LocalObjectReference } from './common.js';
 import { checkLocalRef, checkMetadata, clone } from './common.js';
 
@@ -21,7 +21,7 @@ export interface GitRepositoryInclude {
 export interface GitRepositorySpec {
   url: string;
   secretRef?: LocalObjectReference;
-  provider?: 'generic' | 'azure' | 'github';
+  provider?: 'generic' | 'aws' | 'azure' | 'github';
   interval: string;
   timeout?: string;
   ref?: GitRepositoryRef;
@@ -46,6 +46,7 @@ export interface GitRepositoryStatus extends FluxStatus {
 
 export type GitRepository = FluxObject<GitRepositorySpec, GitRepositoryStatus>;
 
+/** Flux's `^(http|https|ssh)://`, widened for local repositories (`file://`, absolute paths). */
 export const GIT_URL_PATTERN = /^((http|https|ssh|file):\/\/.+|\/.+)$/;
 
 /**
@@ -72,6 +73,7 @@ export function defaultGitRepository(obj: GitRepository): GitRepository {
   return obj;
 }
 
+/** Field errors of a GitRepository in any accepted version. */
 export function validateGitRepository(obj: KubeObject): Checker {
   const c = new Checker();
   checkMetadata(c, obj);
@@ -84,7 +86,7 @@ export function validateGitRepository(obj: KubeObject): Checker {
   });
   c.duration('spec.interval', s.interval, true);
   c.duration('spec.timeout', s.timeout);
-  c.oneOf('spec.provider', s.provider, ['generic', 'azure', 'github']);
+  c.oneOf('spec.provider', s.provider, ['generic', 'aws', 'azure', 'github']);
   checkLocalRef(c, 'spec.secretRef', s.secretRef);
   checkLocalRef(c, 'spec.proxySecretRef', s.proxySecretRef);
   c.boolean('spec.suspend', s.suspend);
@@ -93,6 +95,7 @@ export function validateGitRepository(obj: KubeObject): Checker {
     const ref = s.ref as Record<string, unknown>;
     for (const k of ['branch', 'tag', 'semver', 'name', 'commit']) c.string(`spec.ref.${k}`, ref[k]);
     if (typeof ref.name === 'string' && ref.name && !ref.name.startsWith('refs/')) c.fail('spec.ref.name', `"${ref.name}" must be a full reference starting with refs/`);
+    if (typeof ref.semver === 'string' && !isSemverRange(ref.semver)) c.fail('spec.ref.semver', `"${ref.semver}" is not a valid semver range`);
     if (typeof ref.commit === 'string' && ref.commit && !/^[0-9a-f]{7,40}$/.test(ref.commit)) c.fail('spec.ref.commit', `"${ref.commit}" is not a SHA-1 commit hash`);
   }
   if (c.object('spec.verify', s.verify)) {

@@ -1,7 +1,6 @@
 /** source.toolkit.fluxcd.io HelmChart (storage v1; accepts v1beta2 and v1beta1). */
-import { validRange } from 'semver';
 import type { KubeObject } from '../meta.js';
-import { Checker, asRecord } from '../validation.js';
+import { Checker, asRecord, isSemverRange } from '../validation.js';
 import type { Artifact, FluxObject, FluxStatus, LocalObjectReference } from './common.js';
 import { checkMetadata, clone } from './common.js';
 
@@ -45,12 +44,14 @@ export function convertHelmChart(obj: KubeObject): HelmChart {
   return out;
 }
 
+/** The CRD's schema defaults: `version: '*'`, `reconcileStrategy: ChartVersion`. */
 export function defaultHelmChart(obj: HelmChart): HelmChart {
   obj.spec.version ??= '*';
   obj.spec.reconcileStrategy ??= 'ChartVersion';
   return obj;
 }
 
+/** Field errors of a HelmChart in any accepted version. */
 export function validateHelmChart(obj: KubeObject): Checker {
   const c = new Checker();
   checkMetadata(c, obj);
@@ -64,7 +65,7 @@ export function validateHelmChart(obj: KubeObject): Checker {
 /** Shared by HelmChart and HelmRelease `spec.chart.spec`. */
 export function checkChartTemplate(c: Checker, at: string, s: Record<string, unknown>): void {
   c.string(`${at}.chart`, s.chart, { required: true });
-  if (s.version !== undefined && (typeof s.version !== 'string' || validRange(s.version) === null)) {
+  if (s.version !== undefined && !isSemverRange(s.version)) {
     c.fail(`${at}.version`, `${JSON.stringify(s.version)} is not a valid semver version or range`);
   }
   if (c.object(`${at}.sourceRef`, s.sourceRef, true)) {
@@ -72,6 +73,7 @@ export function checkChartTemplate(c: Checker, at: string, s: Record<string, unk
     c.oneOf(`${at}.sourceRef.kind`, ref.kind, HELM_CHART_SOURCE_KINDS, true);
     c.string(`${at}.sourceRef.name`, ref.name, { required: true });
   }
+  c.string(`${at}.valuesFile`, s.valuesFile);
   c.oneOf(`${at}.reconcileStrategy`, s.reconcileStrategy, ['ChartVersion', 'Revision']);
   c.duration(`${at}.interval`, s.interval);
   if (c.array(`${at}.valuesFiles`, s.valuesFiles)) {

@@ -15,6 +15,12 @@ export interface Remediation {
   strategy?: 'rollback' | 'uninstall';
 }
 
+/** Flux 2.7+ `install.strategy` / `upgrade.strategy`. */
+export interface ActionStrategy {
+  name: 'RemediateOnFailure' | 'RetryOnFailure';
+  retryInterval?: string;
+}
+
 export interface HelmReleaseSpec {
   chart?: {
     spec: {
@@ -40,8 +46,8 @@ export interface HelmReleaseSpec {
   serviceAccountName?: string;
   persistentClient?: boolean;
   driftDetection?: { mode?: 'enabled' | 'warn' | 'disabled'; ignore?: { paths: string[]; target?: Record<string, string> }[] };
-  install?: { timeout?: string; remediation?: Remediation; disableWait?: boolean; disableWaitForJobs?: boolean; disableHooks?: boolean; disableOpenAPIValidation?: boolean; replace?: boolean; skipCRDs?: boolean; crds?: 'Skip' | 'Create' | 'CreateReplace'; createNamespace?: boolean };
-  upgrade?: { timeout?: string; remediation?: Remediation; disableWait?: boolean; disableWaitForJobs?: boolean; disableHooks?: boolean; force?: boolean; preserveValues?: boolean; cleanupOnFail?: boolean; crds?: 'Skip' | 'Create' | 'CreateReplace' };
+  install?: { timeout?: string; remediation?: Remediation; strategy?: ActionStrategy; disableWait?: boolean; disableWaitForJobs?: boolean; disableHooks?: boolean; disableOpenAPIValidation?: boolean; replace?: boolean; skipCRDs?: boolean; crds?: 'Skip' | 'Create' | 'CreateReplace'; createNamespace?: boolean };
+  upgrade?: { timeout?: string; remediation?: Remediation; strategy?: ActionStrategy; disableWait?: boolean; disableWaitForJobs?: boolean; disableHooks?: boolean; force?: boolean; preserveValues?: boolean; cleanupOnFail?: boolean; crds?: 'Skip' | 'Create' | 'CreateReplace' };
   test?: { enable?: boolean; timeout?: string; ignoreFailures?: boolean; filters?: { name: string; exclude?: boolean }[] };
   rollback?: { timeout?: string; disableWait?: boolean; disableHooks?: boolean; recreate?: boolean; force?: boolean; cleanupOnFail?: boolean };
   uninstall?: { timeout?: string; disableHooks?: boolean; keepHistory?: boolean; disableWait?: boolean; deletionPropagation?: 'background' | 'foreground' | 'orphan' };
@@ -102,6 +108,7 @@ export function convertHelmRelease(obj: KubeObject): HelmRelease {
   return out;
 }
 
+/** The CRD's schema defaults (those of the `chart.spec` template). */
 export function defaultHelmRelease(obj: HelmRelease): HelmRelease {
   const cs = obj.spec.chart?.spec;
   if (cs) {
@@ -111,6 +118,7 @@ export function defaultHelmRelease(obj: HelmRelease): HelmRelease {
   return obj;
 }
 
+/** Field errors of a HelmRelease in any accepted version. */
 export function validateHelmRelease(obj: KubeObject): Checker {
   const c = new Checker();
   checkMetadata(c, obj);
@@ -145,13 +153,32 @@ export function validateHelmRelease(obj: KubeObject): Checker {
     });
   }
   if (s.values !== undefined) c.object('spec.values', s.values);
-  for (const action of ['install', 'upgrade'] as const) {
-    const a = asRecord(s[action]);
+  for (const action of ['install', 'upgrade', 'test', 'rollback', 'uninstall'] as const) {
+    if (!c.object(`spec.${action}`, s[action])) continue;
+    const a = s[action] as Record<string, unknown>;
     c.duration(`spec.${action}.timeout`, a.timeout);
-    const r = asRecord(a.remediation);
-    c.integer(`spec.${action}.remediation.retries`, r.retries);
-    c.oneOf(`spec.${action}.remediation.strategy`, r.strategy, ['rollback', 'uninstall']);
+    if (action === 'install' || action === 'upgrade') {
+      c.oneOf(`spec.${action}.crds`, a.crds, ['Skip', 'Create', 'CreateReplace']);
+      if (c.object(`spec.${action}.strategy`, a.strategy)) {
+        const st = a.strategy as Record<string, unknown>;
+        c.oneOf(`spec.${action}.strategy.name`, st.name, ['RemediateOnFailure', 'RetryOnFailure'], true);
+        c.duration(`spec.${action}.strategy.retryInterval`, st.retryInterval);
+      }
+      if (c.object(`spec.${action}.remediation`, a.remediation)) {
+        const r = a.remediation as Record<string, unknown>;
+        c.integer(`spec.${action}.remediation.retries`, r.retries);
+        c.oneOf(`spec.${action}.remediation.strategy`, r.strategy, ['rollback', 'uninstall']);
+      }
+    }
   }
+  const test = asRecord(s.test);
+  if (c.array('spec.test.filters', test.filters)) {
+    test.filters.forEach((f, i) => {
+      if (!c.object(`spec.test.filters[${i}]`, f, true)) return;
+      c.string(`spec.test.filters[${i}].name`, (f as Record<string, unknown>).name, { required: true });
+    });
+  }
+  c.oneOf('spec.uninstall.deletionPropagation', asRecord(s.uninstall).deletionPropagation, ['background', 'foreground', 'orphan']);
   const dd = asRecord(s.driftDetection);
   c.oneOf('spec.driftDetection.mode', dd.mode, ['enabled', 'warn', 'disabled']);
   return c;
@@ -174,10 +201,22 @@ export function helmChartNameFor(obj: HelmRelease): { name: string; namespace: s
   return { name: `${ns}-${obj.metadata.name}`, namespace: obj.spec.chart?.spec.sourceRef.namespace ?? ns };
 }
 
+/** Where the release's objects go: `spec.targetNamespace`, else the HelmRelease's own namespace. */
+export function helmReleaseTargetNamespace(obj: HelmRelease): string {
+  return obj.spec.targetNamespace || obj.metadata.namespace || 'default';
+}
+
+/** Where Helm keeps the release Secrets: `spec.storageNamespace`, else the HelmRelease's own namespace. */
+export function helmReleaseStorageNamespace(obj: HelmRelease): string {
+  return obj.spec.storageNamespace || obj.metadata.namespace || 'default';
+}
+
+/** `spec.timeout` in ms; helm-controller's default is 5m. */
 export function helmReleaseTimeoutMs(spec: HelmReleaseSpec): number {
   return parseDuration(spec.timeout ?? '5m');
 }
 
+/** `spec.maxHistory`; helm-controller keeps 5 releases by default (0 = unlimited). */
 export function helmReleaseMaxHistory(spec: HelmReleaseSpec): number {
   return spec.maxHistory ?? 5;
 }

@@ -24,6 +24,7 @@ export interface HelmRepositoryStatus extends FluxStatus {
 
 export type HelmRepository = FluxObject<HelmRepositorySpec, HelmRepositoryStatus>;
 
+/** v1beta2/v1beta1 → v1: `accessFrom` (never implemented by Flux's ACL) is dropped. */
 export function convertHelmRepository(obj: KubeObject): HelmRepository {
   const out = clone(obj) as HelmRepository;
   out.apiVersion = 'source.toolkit.fluxcd.io/v1';
@@ -33,12 +34,14 @@ export function convertHelmRepository(obj: KubeObject): HelmRepository {
   return out;
 }
 
+/** The CRD's schema defaults: `type: default`, `provider: generic`. */
 export function defaultHelmRepository(obj: HelmRepository): HelmRepository {
   obj.spec.type ??= 'default';
   obj.spec.provider ??= 'generic';
   return obj;
 }
 
+/** Field errors of a HelmRepository in any accepted version. */
 export function validateHelmRepository(obj: KubeObject): Checker {
   const c = new Checker();
   checkMetadata(c, obj);

@@ -54,6 +54,8 @@ export interface KustomizationSpec {
   components?: string[];
   commonMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   force?: boolean;
+  /** Fields to leave alone when correcting drift (JSON pointers), optionally per target. */
+  ignore?: { paths: string[]; target?: KustomizePatchSelector }[];
   suspend?: boolean;
   postBuild?: { substitute?: Record<string, string>; substituteFrom?: SubstituteReference[] };
   decryption?: { provider: 'sops'; secretRef?: LocalObjectReference };
@@ -114,6 +116,7 @@ export function defaultKustomization(obj: Kustomization): Kustomization {
   return obj;
 }
 
+/** Field errors of a Kustomization in any accepted version. */
 export function validateKustomization(obj: KubeObject): Checker {
   const c = new Checker();
   checkMetadata(c, obj);
@@ -144,6 +147,42 @@ export function validateKustomization(obj: KubeObject): Checker {
       const hc = h as Record<string, unknown>;
       c.string(`spec.healthChecks[${i}].kind`, hc.kind, { required: true });
       c.string(`spec.healthChecks[${i}].name`, hc.name, { required: true });
+    });
+  }
+  // Older versions' patch lists: checked before conversion so a malformed one is an error, not silently dropped.
+  if (c.array('spec.patchesStrategicMerge', s.patchesStrategicMerge)) {
+    s.patchesStrategicMerge.forEach((p, i) => c.object(`spec.patchesStrategicMerge[${i}]`, p, true));
+  }
+  if (c.array('spec.patchesJson6902', s.patchesJson6902)) {
+    s.patchesJson6902.forEach((p, i) => {
+      if (!c.object(`spec.patchesJson6902[${i}]`, p, true)) return;
+      const patch = (p as Record<string, unknown>).patch;
+      if (!Array.isArray(patch)) c.fail(`spec.patchesJson6902[${i}].patch`, patch === undefined ? 'Required value' : 'must be a list of JSON 6902 operations');
+    });
+  }
+  c.oneOf('spec.validation', s.validation, ['none', 'client', 'server']);
+  if (c.array('spec.healthCheckExprs', s.healthCheckExprs)) {
+    s.healthCheckExprs.forEach((h, i) => {
+      if (!c.object(`spec.healthCheckExprs[${i}]`, h, true)) return;
+      const e = h as Record<string, unknown>;
+      for (const k of ['apiVersion', 'kind', 'current']) c.string(`spec.healthCheckExprs[${i}].${k}`, e[k], { required: true });
+      for (const k of ['failed', 'inProgress']) c.string(`spec.healthCheckExprs[${i}].${k}`, e[k]);
+    });
+  }
+  if (c.object('spec.kubeConfig', s.kubeConfig)) {
+    const kc = s.kubeConfig as Record<string, unknown>;
+    if (c.object('spec.kubeConfig.secretRef', kc.secretRef, true)) {
+      const ref = kc.secretRef as Record<string, unknown>;
+      c.string('spec.kubeConfig.secretRef.name', ref.name, { required: true });
+      c.string('spec.kubeConfig.secretRef.key', ref.key);
+    }
+  }
+  if (c.array('spec.ignore', s.ignore)) {
+    s.ignore.forEach((r, i) => {
+      if (!c.object(`spec.ignore[${i}]`, r, true)) return;
+      const paths = (r as Record<string, unknown>).paths;
+      if (paths === undefined || paths === null) c.fail(`spec.ignore[${i}].paths`, 'Required value');
+      else if (c.array(`spec.ignore[${i}].paths`, paths)) paths.forEach((p, j) => c.string(`spec.ignore[${i}].paths[${j}]`, p, { required: true }));
     });
   }
   if (c.array('spec.patches', s.patches)) {
