@@ -1,6 +1,8 @@
 import type { CliCommand } from '../command.js';
 import { chartsCommand } from './charts.js';
 import { crdsCommand } from './crds.js';
+import { demoCommand } from './demo.js';
+import { kustomizeCommand } from './kustomize.js';
 
 /** Every sub-command, in the order `fluxion --help` lists them. */
-export const commands: CliCommand[] = [chartsCommand, crdsCommand];
+export const commands: CliCommand[] = [chartsCommand, crdsCommand, demoCommand, kustomizeCommand];
