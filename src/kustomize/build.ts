@@ -394,7 +394,6 @@ function runTransformers(ctx: Ctx, dir: string, list: Resource[], k: Obj, file: 
     } else reps.push(rep as Replacement);
   }
   if (reps.length) applyReplacements(cur, reps, file);
-  cur = cur;
   return cur;
 }
 

@@ -31,7 +31,7 @@ function isMap(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function mergeKeyFor(field: string, parentKind: string | undefined, items: unknown[], patchItems: unknown[]): string | undefined {
+function mergeKeyFor(field: string, items: unknown[], patchItems: unknown[]): string | undefined {
   if (field === 'ports') {
     // Service ports merge by port; container ports by containerPort.
     const all = [...items, ...patchItems].filter(isMap);
@@ -40,7 +40,6 @@ function mergeKeyFor(field: string, parentKind: string | undefined, items: unkno
   }
   if (field === 'tolerations') return undefined;
   if (field in MERGE_KEYS) return MERGE_KEYS[field] || undefined;
-  void parentKind;
   // Unknown types (CRDs): lists of maps that all carry `name` merge by name.
   const all = [...items, ...patchItems];
   if (all.length > 0 && all.every((x) => isMap(x) && ('name' in x || '$patch' in x))) return 'name';
@@ -68,7 +67,7 @@ function mergeList(field: string, dest: unknown[], patch: unknown[]): unknown[] 
   if (patch.some((p) => isMap(p) && p.$patch === 'replace')) {
     return patch.filter((p) => !(isMap(p) && p.$patch === 'replace')).map(stripDirectives);
   }
-  const key = mergeKeyFor(field, undefined, dest, patch);
+  const key = mergeKeyFor(field, dest, patch);
   if (!key || !dest.every(isMap)) {
     return patch.map(stripDirectives);
   }
