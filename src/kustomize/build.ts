@@ -85,13 +85,9 @@ function generatedKustomization(ctx: Ctx, dir: string): Obj {
         if (findKustomizationFile(ctx, p)) resources.push(path.posix.relative(dir, p));
         else walk(p);
       } else if (st === 'file' && isManifestFile(name)) {
-        const objs = (() => {
-          try {
-            return parseYamlDocuments(ctx.fs.readFile(p).toString('utf8'), rel(ctx, p));
-          } catch {
-            return [];
-          }
-        })();
+        // As kustomize-controller: a file that is not valid YAML fails the build (naming it); valid
+        // YAML that is not a Kubernetes object is left out.
+        const objs = parseYamlDocuments(ctx.fs.readFile(p).toString('utf8'), rel(ctx, p));
         if (objs.length > 0 && objs.every((o) => o && typeof o === 'object' && 'apiVersion' in (o as Obj) && 'kind' in (o as Obj))) {
           resources.push(path.posix.relative(dir, p));
         }

@@ -1,0 +1,238 @@
+/**
+ * The Kustomization controller: kustomize-controller's pipeline as the Kustomization machine's
+ * steps — dependencies, source artifact, build (spec overlays + post-build substitution),
+ * staged server-side apply, prune, health — with Flux's reasons, inventory and owner labels.
+ */
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { StalledError, TransientError, WaitingError } from '../api/errors.js';
+import type { Kustomization, InventoryEntry } from '../api/kinds/kustomization.js';
+import { kustomizationTimeoutMs } from '../api/kinds/kustomization.js';
+import type { GitRepository } from '../api/kinds/git-repository.js';
+import type { KubeObject, ObjectRef } from '../api/meta.js';
+import { subjectOf } from '../api/meta.js';
+import { Annotations, Labels } from '../api/annotations.js';
+import { KustomizeReasons } from '../api/reasons.js';
+import { sourceRefsOf } from '../api/kinds.js';
+import { kustomizationMachine } from '../../machines/index.js';
+import { build, diskFs, KustomizeError } from '../kustomize/index.js';
+import { substituteObject, SubstitutionError } from '../kustomize/substitute.js';
+import { ApplyManager } from '../apply/manager.js';
+import type { ChangeEntry } from '../apply/change-set.js';
+import { inventoryOf, parseEntry, staleEntries } from '../apply/inventory.js';
+import { computeHealth } from '../apply/kstatus.js';
+import { stageOf } from '../apply/staging.js';
+import type { ArtifactStorage } from '../sources/artifact/storage.js';
+import { extractArtifact } from '../sources/artifact/extract.js';
+import { isApiError } from '../cluster/errors.js';
+import type { Registration } from '../runtime/supervisor.js';
+import type { ControllerDeps, EffectContext } from './controller.js';
+import { createController } from './controller.js';
+import { checkDependencies } from './dependencies.js';
+import { secretData } from './secrets.js';
+
+export const KUSTOMIZE_FIELD_MANAGER = 'kustomize-controller';
+
+export interface KustomizationControllerOptions {
+  storage: ArtifactStorage;
+  /** Clock time between health polls. Default 2 s. */
+  healthPollMs?: number;
+}
+
+function ownerLabels(ks: KubeObject): Record<string, string> {
+  return { [Labels.kustomizeName]: ks.metadata.name, [Labels.kustomizeNamespace]: ks.metadata.namespace ?? 'default' };
+}
+
+async function sourceOf(ks: Kustomization, ctx: EffectContext): Promise<{ ref: ObjectRef; obj: KubeObject | undefined }> {
+  const ref = sourceRefsOf(ks)[0] as ObjectRef;
+  if (ref.kind !== 'GitRepository') throw new StalledError(KustomizeReasons.ArtifactFailed, `source kind ${ref.kind} is not supported yet; use a GitRepository`);
+  return { ref, obj: await ctx.cluster.get(ref) };
+}
+
+/** Writes the kustomization that merges the spec's overlays (namespace, prefix, patches…) over `spec.path`. */
+async function overlay(root: string, target: string, ks: Kustomization): Promise<string> {
+  const s = ks.spec;
+  const needs = s.targetNamespace || s.namePrefix || s.nameSuffix || s.patches?.length || s.images?.length || s.components?.length || s.commonMetadata;
+  if (!needs) return target;
+  const dir = await mkdtemp(path.join(root, '.fluxion-overlay-'));
+  const rel = (p: string): string => path.relative(dir, path.resolve(target, p)) || '.';
+  const k: Record<string, unknown> = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [rel('.')] };
+  if (s.targetNamespace) k.namespace = s.targetNamespace;
+  if (s.namePrefix) k.namePrefix = s.namePrefix;
+  if (s.nameSuffix) k.nameSuffix = s.nameSuffix;
+  if (s.patches?.length) k.patches = s.patches.map((p) => ({ patch: p.patch, ...(p.target ? { target: p.target } : {}) }));
+  if (s.images?.length) k.images = s.images;
+  if (s.components?.length) k.components = s.components.map((c) => rel(c));
+  if (s.commonMetadata?.labels) k.labels = [{ pairs: s.commonMetadata.labels, includeSelectors: false, includeTemplates: false }];
+  if (s.commonMetadata?.annotations) k.commonAnnotations = s.commonMetadata.annotations;
+  await writeFile(path.join(dir, 'kustomization.yaml'), stringify(k));
+  return dir;
+}
+
+async function substitutionVars(ks: Kustomization, ctx: EffectContext): Promise<Record<string, string> | undefined> {
+  const pb = ks.spec.postBuild;
+  if (!pb || (!pb.substitute && !pb.substituteFrom?.length)) return undefined;
+  const vars: Record<string, string> = {};
+  const ns = ks.metadata.namespace ?? 'default';
+  for (const from of pb.substituteFrom ?? []) {
+    if (from.kind === 'Secret') {
+      try {
+        Object.assign(vars, await secretData(ctx.cluster, ns, from.name, KustomizeReasons.BuildFailed));
+      } catch (err) {
+        if (!from.optional) throw err;
+      }
+    } else {
+      const cm = await ctx.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: from.name, namespace: ns });
+      if (!cm) {
+        if (from.optional) continue;
+        throw new TransientError(KustomizeReasons.BuildFailed, `substitute from 'ConfigMap/${ns}/${from.name}': not found`);
+      }
+      Object.assign(vars, (cm.data as Record<string, string> | undefined) ?? {});
+    }
+  }
+  // Inline values win over substituteFrom, as in Flux.
+  Object.assign(vars, pb.substitute ?? {});
+  return vars;
+}
+
+export function kustomizationController(options: KustomizationControllerOptions, deps: ControllerDeps): Registration {
+  const manager = new ApplyManager(deps.cluster, deps.clock);
+  const pollMs = options.healthPollMs ?? 2_000;
+  return createController(
+    {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      machine: kustomizationMachine,
+      reportingController: KUSTOMIZE_FIELD_MANAGER,
+      isSource: false,
+      steps: {
+        checkDependencies: async ({ object }, ctx) => {
+          const ks = object as Kustomization;
+          const { obj: source } = await sourceOf(ks, ctx);
+          const revision = (source?.status as GitRepository['status'] | undefined)?.artifact?.revision;
+          await checkDependencies(ks, ctx, deps.requeueDependencyMs ?? 30_000, revision);
+          return {};
+        },
+        fetchArtifact: async ({ object }, ctx) => {
+          const ks = object as Kustomization;
+          const { ref, obj: source } = await sourceOf(ks, ctx);
+          const artifact = (source?.status as GitRepository['status'] | undefined)?.artifact;
+          if (!source) throw new WaitingError(KustomizeReasons.ArtifactFailed, `Source '${subjectOf(ref)}' not found`, deps.requeueDependencyMs ?? 30_000);
+          if (!artifact) throw new WaitingError(KustomizeReasons.ArtifactFailed, `Source artifact not found, retrying in ${Math.round((deps.requeueDependencyMs ?? 30_000) / 1000)}s`, deps.requeueDependencyMs ?? 30_000);
+          const dir = await mkdtemp(path.join(os.tmpdir(), 'fluxion-ks-'));
+          try {
+            await extractArtifact(await options.storage.read(artifact), dir, artifact.digest);
+          } catch (err) {
+            await rm(dir, { recursive: true, force: true });
+            throw new TransientError(KustomizeReasons.ArtifactFailed, `failed to extract the artifact of ${subjectOf(ref)}: ${(err as Error).message}`, { cause: err });
+          }
+          return { revision: artifact.revision, data: { dir } };
+        },
+        build: async ({ object, data }, ctx) => {
+          const ks = object as Kustomization;
+          const root = data.dir as string;
+          try {
+            const target = path.resolve(root, ks.spec.path ?? '.');
+            if (target !== root && !target.startsWith(root + path.sep)) throw new StalledError(KustomizeReasons.BuildFailed, `spec.path '${ks.spec.path}' points outside the artifact`);
+            const exists = await stat(target).then(
+              (s) => s.isDirectory(),
+              () => false,
+            );
+            if (!exists) throw new TransientError(KustomizeReasons.ArtifactFailed, `kustomization path not found: ${ks.spec.path ?? '.'}`);
+            const dir = await overlay(root, target, ks);
+            let objects: KubeObject[];
+            try {
+              objects = build(diskFs(root), dir, { loadRestrictor: 'none', generateMissing: true }) as KubeObject[];
+            } catch (err) {
+              if (err instanceof KustomizeError) throw new TransientError(KustomizeReasons.BuildFailed, `kustomize build failed: ${err.message}`, { cause: err });
+              throw err;
+            }
+            const vars = await substitutionVars(ks, ctx);
+            if (vars) {
+              objects = objects.map((o) =>
+                o.metadata?.annotations?.[Annotations.substitute] === 'disabled' ? o : substituteObject(o, vars, `${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`),
+              );
+            }
+            for (const o of objects) {
+              if (!o.apiVersion || !o.kind || !o.metadata?.name) throw new TransientError(KustomizeReasons.BuildFailed, `invalid object in the build output: ${JSON.stringify(o).slice(0, 120)}: apiVersion, kind and metadata.name are required`);
+            }
+            // Objects marked reconcile: disabled are left alone, as Flux does.
+            objects = objects.filter((o) => o.metadata.annotations?.[Annotations.reconcile] !== 'disabled');
+            return { data: { objects } };
+          } catch (err) {
+            if (err instanceof SubstitutionError) throw new TransientError(KustomizeReasons.BuildFailed, err.message, { cause: err });
+            throw err;
+          } finally {
+            await rm(root, { recursive: true, force: true });
+          }
+        },
+        applyStaged: async ({ object, data }) => {
+          const ks = object as Kustomization;
+          const objects = data.objects as KubeObject[];
+          let changes: ChangeEntry[];
+          try {
+            changes = await manager.applyAll(objects, { fieldManager: KUSTOMIZE_FIELD_MANAGER, force: ks.spec.force ?? false, ownerLabels: ownerLabels(ks) });
+          } catch (err) {
+            const message = (err as Error).message;
+            throw new TransientError(KustomizeReasons.ReconciliationFailed, `apply failed: ${message}`, { cause: err });
+          }
+          return { data: { changes, inventory: inventoryOf(objects), objects: undefined } };
+        },
+        prune: async ({ object, data }, ctx) => {
+          const ks = object as Kustomization;
+          if (!ks.spec.prune) return {};
+          const live = await ctx.cluster.get({ apiVersion: ks.apiVersion, kind: ks.kind, name: ks.metadata.name, namespace: ks.metadata.namespace ?? 'default' });
+          const before = ((live?.status as Kustomization['status'] | undefined)?.inventory?.entries ?? []) as InventoryEntry[];
+          const stale = staleEntries(before, data.inventory as InventoryEntry[]).map(parseEntry);
+          // Objects before the definitions they may depend on (CRDs, Namespaces) go last.
+          stale.sort((a, b) => Number(stageOf({ ...a, metadata: { name: a.name } }) === 'definitions') - Number(stageOf({ ...b, metadata: { name: b.name } }) === 'definitions'));
+          try {
+            const pruned = await manager.prune(stale, ownerLabels(ks));
+            return { data: { pruned } };
+          } catch (err) {
+            throw new TransientError(KustomizeReasons.PruneFailed, `prune failed: ${(err as Error).message}`, { cause: err });
+          }
+        },
+        checkHealth: async ({ object, data }, ctx) => {
+          const ks = object as Kustomization;
+          const inventory = (data.inventory as InventoryEntry[] | undefined) ?? [];
+          const targets: ObjectRef[] = ks.spec.wait
+            ? inventory.map(parseEntry)
+            : (ks.spec.healthChecks ?? []).map((h) => ({ apiVersion: h.apiVersion ?? 'v1', kind: h.kind, name: h.name, ...(h.namespace ? { namespace: h.namespace } : { namespace: ks.metadata.namespace ?? 'default' }) }));
+          if (targets.length === 0) return {};
+          const timeoutMs = kustomizationTimeoutMs(ks.spec);
+          const deadline = ctx.clock.now() + timeoutMs;
+          for (;;) {
+            const pending: string[] = [];
+            for (const ref of targets) {
+              let obj: KubeObject | undefined;
+              try {
+                obj = await ctx.cluster.get(ref);
+              } catch (err) {
+                if (!isApiError(err, 404)) throw err;
+              }
+              const h = computeHealth(obj, ctx.clock.now());
+              if (h.status === 'Failed') throw new TransientError(KustomizeReasons.HealthCheckFailed, `health check failed: ${subjectOf(ref)} status: 'Failed': ${h.message}`);
+              if (h.status !== 'Current') pending.push(`${subjectOf(ref)} status: '${h.status}'`);
+            }
+            if (pending.length === 0) return {};
+            if (ctx.clock.now() >= deadline) throw new TransientError(KustomizeReasons.HealthCheckFailed, `health check failed after ${Math.round(timeoutMs / 1000)}s: timeout waiting for: [${pending.join(', ')}]`);
+            await new Promise<void>((r) => ctx.clock.setTimeout(r, Math.min(pollMs, Math.max(1, deadline - ctx.clock.now()))));
+          }
+        },
+      },
+      finalize: async (object, ctx) => {
+        const ks = object as Kustomization;
+        if (!ks.spec.prune || ks.spec.deletionPolicy === 'Orphan') return;
+        const live = await ctx.cluster.get({ apiVersion: ks.apiVersion, kind: ks.kind, name: ks.metadata.name, namespace: ks.metadata.namespace ?? 'default' });
+        const entries = ((live?.status as Kustomization['status'] | undefined)?.inventory?.entries ?? []) as InventoryEntry[];
+        const refs = entries.map(parseEntry).reverse();
+        await manager.prune(refs, ownerLabels(ks));
+      },
+      statusFrom: (data) => (data.inventory ? { inventory: { entries: data.inventory } } : undefined),
+    },
+    deps,
+  );
+}
