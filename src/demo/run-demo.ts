@@ -1,28 +1,37 @@
 /**
  * `npm run demo`: the embedded simulator reconciling the bundled example repository, served by a
- * local git server, phase by phase — every step real: Git over HTTP, artifacts on disk, actors
- * and status in the in-memory cluster.
+ * local git server, phase by phase — every step real: Git over HTTP, artifacts on disk, kustomize
+ * builds, server-side apply, rollouts on the simulator, supervised actors and their status.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
+import { parseAllDocuments } from 'yaml';
 import { settle, systemClock } from '../api/clock.js';
 import { fluxCrds } from '../api/crds.js';
 import type { Condition } from '../api/conditions.js';
 import type { KubeObject, ObjectRef } from '../api/meta.js';
 import { MemoryCluster } from '../cluster/memory/index.js';
 import { gitRepositoryController } from '../controllers/git-repository.js';
+import { kustomizationController } from '../controllers/kustomization.js';
 import { Supervisor } from '../runtime/supervisor.js';
 import { ArtifactStorage } from '../sources/artifact/storage.js';
-import { readArchive } from '../sources/git-repository.js';
 import { serveExampleRepo } from './example-repo.js';
 
-interface Status {
-  artifact?: { revision: string; digest: string; size?: number; path: string };
+interface FluxStatus {
+  artifact?: { revision: string; digest: string; size?: number };
   conditions?: Condition[];
   observedGeneration?: number;
+  lastAppliedRevision?: string;
+  lastHandledReconcileAt?: string;
+  inventory?: { entries: { id: string }[] };
 }
+
+const KS = 'kustomize.toolkit.fluxcd.io/v1';
+const ks = (name: string): ObjectRef => ({ apiVersion: KS, kind: 'Kustomization', name, namespace: 'flux-system' });
+const source: ObjectRef = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' };
+const web: ObjectRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'web' };
 
 export async function runDemo(out: Writable): Promise<number> {
   const say = (line = ''): void => void out.write(`${line}\n`);
@@ -31,18 +40,19 @@ export async function runDemo(out: Writable): Promise<number> {
   const repo = await serveExampleRepo();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'fluxion-demo-state-'));
   const clock = systemClock;
-  const cluster = new MemoryCluster({ clock, crds: fluxCrds(), rolloutDelayMs: 500 });
+  const cluster = new MemoryCluster({ clock, crds: fluxCrds(), rolloutDelayMs: 300 });
   const storage = new ArtifactStorage({ root: path.join(tmp, 'artifacts'), clock });
   const errors: string[] = [];
+  const deps = { cluster, clock, onError: (m: string) => errors.push(m) };
   const supervisor = new Supervisor({
     cluster,
     clock,
-    registrations: [gitRepositoryController({ storage, cacheRoot: path.join(tmp, 'git-cache') }, { cluster, clock, onError: (m) => errors.push(m) })],
+    registrations: [gitRepositoryController({ storage, cacheRoot: path.join(tmp, 'git-cache') }, deps), kustomizationController({ storage, healthPollMs: 100 }, deps)],
     onError: (m) => errors.push(m),
   });
-  const ref: ObjectRef = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' };
-  const status = async (): Promise<Status> => ((await cluster.get(ref))?.status ?? {}) as Status;
-  const ready = async (): Promise<Condition | undefined> => (await status()).conditions?.find((c) => c.type === 'Ready');
+
+  const status = async (ref: ObjectRef): Promise<FluxStatus> => ((await cluster.get(ref))?.status ?? {}) as FluxStatus;
+  const ready = async (ref: ObjectRef): Promise<Condition | undefined> => (await status(ref)).conditions?.find((c) => c.type === 'Ready');
   const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
     const deadline = Date.now() + 30_000;
     while (!(await check())) {
@@ -50,80 +60,103 @@ export async function runDemo(out: Writable): Promise<number> {
       await settle(1);
     }
   };
-  const show = async (): Promise<void> => {
-    const st = await status();
-    const state = supervisor.actorFor(ref)?.getSnapshot().value;
-    say(`   actor state: ${typeof state === 'string' ? state : JSON.stringify(state)}`);
-    for (const c of st.conditions ?? []) say(`   ${c.type}=${c.status} (${c.reason}) ${c.message}`);
-    if (st.artifact) say(`   artifact: ${st.artifact.revision}  ${st.artifact.digest.slice(0, 19)}…  ${st.artifact.size ?? 0} bytes  ${st.artifact.path}`);
+  const allReady = async (revision?: string): Promise<boolean> => {
+    for (const name of ['flux-system', 'infrastructure', 'apps']) {
+      const st = await status(ks(name));
+      if (st.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') return false;
+      if (revision && st.lastAppliedRevision !== revision) return false;
+    }
+    return true;
   };
-  const request = async (stamp: string): Promise<void> => {
+  const request = async (ref: ObjectRef, stamp: string): Promise<void> => {
     await cluster.patch(ref, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': stamp } } }, 'merge');
+  };
+  const tree = async (): Promise<void> => {
+    const src = await status(source);
+    say(`   GitRepository/flux-system  ${src.artifact?.revision ?? '-'}`);
+    for (const name of ['flux-system', 'infrastructure', 'apps']) {
+      const st = await status(ks(name));
+      const r = st.conditions?.find((c) => c.type === 'Ready');
+      say(`   Kustomization/${name}  Ready=${r?.status ?? '?'} (${r?.reason ?? ''})  ${r?.message ?? ''}`);
+      for (const e of st.inventory?.entries ?? []) say(`      └ ${e.id}`);
+    }
+  };
+  const deployment = async (): Promise<string> => {
+    const d = await cluster.get(web);
+    const spec = d?.spec as { replicas?: number; template?: { spec?: { containers?: { image?: string }[] } } } | undefined;
+    const st = d?.status as { readyReplicas?: number } | undefined;
+    return `Deployment/web/web replicas=${spec?.replicas ?? '-'} ready=${st?.readyReplicas ?? 0} image=${spec?.template?.spec?.containers?.[0]?.image ?? '-'} resourceVersion=${d?.metadata.resourceVersion ?? '-'}`;
   };
 
   try {
-    say('fluxion demo: the embedded simulator, a real git server on 127.0.0.1, and supervised actors');
-    phase(1, 'Start the simulator and the supervisor');
+    say('fluxion demo: the embedded simulator, a real git server on 127.0.0.1, supervised actors');
+    phase(1, 'Start the simulator and the supervisor; serve the example repository');
     await supervisor.start();
     await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } });
-    const crds = await cluster.list({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' });
-    say(`   MemoryCluster with ${crds.items.length} Flux CRDs installed: ${crds.items.map((c) => c.metadata.name).join(', ')}`);
-    say(`   example repository served at ${repo.url}`);
+    say(`   MemoryCluster with the Flux CRDs; repository at ${repo.url}`);
 
-    phase(2, 'Apply the GitRepository from clusters/demo/flux-system/gotk-sync.yaml (URL pointed at the local server)');
-    const gitRepository: KubeObject = {
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'GitRepository',
-      metadata: { name: 'flux-system', namespace: 'flux-system' },
-      spec: { interval: '1m0s', ref: { branch: 'main' }, url: repo.url },
-    };
-    await cluster.apply(gitRepository, { fieldManager: 'fluxion-demo' });
-    await until('the first artifact', async () => (await ready())?.status === 'True');
-    await show();
-    const files = await readArchive(await storage.read((await status()).artifact as never));
-    say(`   the artifact holds ${files.length} files: ${files.map((f) => f.path).join(', ')}`);
+    phase(2, 'Bootstrap: apply clusters/demo/flux-system/gotk-sync.yaml (a GitRepository and the flux-system Kustomization)');
+    const sync = parseAllDocuments(readFileSync(path.join(repo.workdir, 'clusters/demo/flux-system/gotk-sync.yaml'), 'utf8')).map((d) => d.toJS() as KubeObject);
+    for (const obj of sync) await cluster.apply(obj, { fieldManager: 'flux-bootstrap' });
+    await until('every Kustomization to be Ready', () => allReady());
+    say('   flux-system applied infrastructure and apps; apps waited for infrastructure (dependsOn) and for the rollout (wait: true):');
+    await tree();
+    say(`   ${await deployment()}`);
 
-    phase(3, 'Reconcile again with nothing new: the remote is asked for its refs, nothing is fetched');
-    const fetchesBefore = repo.server.counts.uploadPack;
-    const revBefore = (await status()).artifact?.revision;
-    await request('demo-no-change');
-    await until('the request to be handled', async () => ((await cluster.get(ref))?.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt === 'demo-no-change' && (await ready())?.status === 'True');
-    say(`   git-upload-pack requests: ${repo.server.counts.uploadPack - fetchesBefore} (one ls-refs, no fetch); revision unchanged: ${(await status()).artifact?.revision === revBefore}`);
+    phase(3, 'Reconcile with nothing new: no clone, no apply');
+    const rv = (await cluster.get(web))?.metadata.resourceVersion;
+    const posts = repo.server.counts.uploadPack;
+    await request(source, 'no-change');
+    await request(ks('apps'), 'no-change');
+    await until('the requests to be handled', async () => (await status(source)).lastHandledReconcileAt === 'no-change' && (await status(ks('apps'))).lastHandledReconcileAt === 'no-change' && (await allReady()));
+    say(`   git-upload-pack requests: ${repo.server.counts.uploadPack - posts} (ls-refs only); Deployment resourceVersion unchanged: ${(await cluster.get(web))?.metadata.resourceVersion === rv}`);
 
-    phase(4, 'Push a commit: the new revision is fetched incrementally and stored');
-    const commit = repo.commit({ 'apps/demo/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base/web\n' }, 'Drop the replica patch');
-    await request('demo-new-commit');
-    await until('the new revision', async () => (await status()).artifact?.revision === `main@sha1:${commit}`);
-    await show();
+    phase(4, 'Deploy a change: a commit moves the image to 6.7.1 and replicas to 3');
+    const deployPath = 'apps/base/web/deployment.yaml';
+    const updated = readFileSync(path.join(repo.workdir, deployPath), 'utf8').replace('podinfo:6.7.0', 'podinfo:6.7.1');
+    const c1 = repo.commit({ [deployPath]: updated, 'apps/demo/kustomization.yaml': readFileSync(path.join(repo.workdir, 'apps/demo/kustomization.yaml'), 'utf8').replace('value: 2', 'value: 3') }, 'web 6.7.1, 3 replicas');
+    await request(source, 'deploy');
+    await until('the new revision everywhere', () => allReady(`main@sha1:${c1}`));
+    say(`   main@sha1:${c1.slice(0, 12)}… reached every Kustomization through source.revisionChanged`);
+    say(`   ${await deployment()}`);
 
-    phase(5, 'Point the GitRepository at a branch that does not exist: Ready=False, the last good artifact stays');
-    await cluster.patch(ref, { spec: { ref: { branch: 'does-not-exist' } } }, 'merge');
-    await until('the failure', async () => (await ready())?.status === 'False');
-    await show();
-    await cluster.patch(ref, { spec: { ref: { branch: 'main' } } }, 'merge');
-    await until('recovery', async () => (await ready())?.status === 'True' && (await status()).observedGeneration === 3);
-    say('   back on main:');
-    await show();
+    phase(5, 'Drift: someone scales the Deployment by hand; the next reconcile puts it back');
+    await cluster.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'web' }, spec: { replicas: 1 } }, { fieldManager: 'kubectl', force: true });
+    say(`   after kubectl scale: ${await deployment()}`);
+    await request(ks('apps'), 'drift');
+    await until('the drift to be corrected', async () => ((await cluster.get(web))?.spec as { replicas?: number }).replicas === 3 && (await status(ks('apps'))).lastHandledReconcileAt === 'drift');
+    say(`   corrected:           ${await deployment()}`);
 
-    phase(6, 'An SSH URL cannot succeed until the spec changes: Stalled');
-    await cluster.apply({ ...gitRepository, metadata: { name: 'over-ssh', namespace: 'flux-system' }, spec: { interval: '1m', url: 'ssh://git@example.com/org/repo' } }, { fieldManager: 'fluxion-demo' });
-    const sshRef = { ...ref, name: 'over-ssh' };
-    await until('the stalled condition', async () => (((await cluster.get(sshRef))?.status as Status | undefined)?.conditions ?? []).some((c) => c.type === 'Stalled'));
-    for (const c of (((await cluster.get(sshRef))?.status as Status).conditions ?? [])) say(`   ${c.type}=${c.status} (${c.reason}) ${c.message}`);
+    phase(6, 'Prune: a commit removes the Service from the repository');
+    const base = readFileSync(path.join(repo.workdir, 'apps/base/web/kustomization.yaml'), 'utf8').replace('  - service.yaml\n', '');
+    const c2 = repo.commit({ 'apps/base/web/kustomization.yaml': base, 'apps/base/web/service.yaml': null }, 'Drop the Service');
+    await request(source, 'prune');
+    await until('the prune', async () => (await allReady(`main@sha1:${c2}`)) && (await cluster.get({ apiVersion: 'v1', kind: 'Service', name: 'web', namespace: 'web' })) === undefined);
+    say('   Service/web/web deleted; the inventory no longer lists it:');
+    for (const e of (await status(ks('apps'))).inventory?.entries ?? []) say(`      └ ${e.id}`);
 
-    phase(7, 'Delete the GitRepository: the actor finalizes (artifacts removed) and the object goes');
-    await cluster.delete(sshRef);
-    await cluster.delete(ref);
-    await until('deletion', async () => (await cluster.get(ref)) === undefined && (await cluster.get(sshRef)) === undefined);
+    phase(7, 'A bad commit: invalid YAML in apps/base/web/deployment.yaml');
+    const before = await deployment();
+    const c3 = repo.commit({ [deployPath]: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: [broken\n' }, 'Oops');
+    await request(source, 'bad');
+    await until('the build failure', async () => (await status(ks('apps'))).conditions?.some((c) => c.type === 'Ready' && c.status === 'False' && c.reason === 'BuildFailed') ?? false);
+    const failed = await ready(ks('apps'));
+    say(`   Kustomization/apps Ready=False (${failed?.reason}) ${failed?.message}`);
+    say(`   nothing pruned, nothing changed: ${(await deployment()) === before}; last applied revision still ${((await status(ks('apps'))).lastAppliedRevision ?? '').slice(0, 17)}…`);
+    const c4 = repo.commit({ [deployPath]: updated }, 'Fix the manifest');
+    await request(source, 'fixed');
+    await until('recovery', () => allReady(`main@sha1:${c4}`));
+    say(`   fixed at main@sha1:${c4.slice(0, 12)}… (after ${c3.slice(0, 7)}): every Kustomization Ready again`);
+
     const stats = supervisor.stats();
-    say(`   objects left: none; actors left: ${stats.actors}; restarts: ${JSON.stringify(stats.restarts)}`);
     const events = await cluster.list({ apiVersion: 'v1', kind: 'Event', namespace: 'flux-system' });
-    say(`   Kubernetes Events recorded: ${events.items.map((e) => `${String(e.reason)}×${String(e.count)}`).join(', ')}`);
-    say(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s. State charts of these machines: docs/state-charts.md`);
+    say(`\n   actors: ${stats.actors} ${JSON.stringify(stats.states)}; restarts: ${JSON.stringify(stats.restarts)}`);
+    say(`   Kubernetes Events: ${events.items.map((e) => `${String(e.reason)}×${String(e.count)}`).join(', ') || 'none'}`);
+    say(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s. State charts of these actors: docs/state-charts.md`);
     return 0;
   } catch (err) {
     say(`\ndemo failed: ${(err as Error).message}`);
-    for (const e of errors) say(`   ${e}`);
+    for (const e of errors.slice(-10)) say(`   ${e}`);
     return 1;
   } finally {
     await supervisor.stop();
