@@ -3,20 +3,14 @@
  * local git server, phase by phase — every step real: Git over HTTP, artifacts on disk, kustomize
  * builds, server-side apply, rollouts on the simulator, supervised actors and their status.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseAllDocuments } from 'yaml';
 import { settle, systemClock } from '../api/clock.js';
-import { fluxCrds } from '../api/crds.js';
 import type { Condition } from '../api/conditions.js';
 import type { KubeObject, ObjectRef } from '../api/meta.js';
-import { MemoryCluster } from '../cluster/memory/index.js';
-import { gitRepositoryController } from '../controllers/git-repository.js';
-import { kustomizationController } from '../controllers/kustomization.js';
-import { Supervisor } from '../runtime/supervisor.js';
-import { ArtifactStorage } from '../sources/artifact/storage.js';
+import { createSimulator } from '../sim/simulator.js';
 import { serveExampleRepo } from './example-repo.js';
 
 interface FluxStatus {
@@ -38,18 +32,10 @@ export async function runDemo(out: Writable): Promise<number> {
   const phase = (n: number, title: string): void => say(`\n== ${n}. ${title}`);
   const started = Date.now();
   const repo = await serveExampleRepo();
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'fluxion-demo-state-'));
   const clock = systemClock;
-  const cluster = new MemoryCluster({ clock, crds: fluxCrds(), rolloutDelayMs: 300 });
-  const storage = new ArtifactStorage({ root: path.join(tmp, 'artifacts'), clock });
   const errors: string[] = [];
-  const deps = { cluster, clock, onError: (m: string) => errors.push(m) };
-  const supervisor = new Supervisor({
-    cluster,
-    clock,
-    registrations: [gitRepositoryController({ storage, cacheRoot: path.join(tmp, 'git-cache') }, deps), kustomizationController({ storage, healthPollMs: 100 }, deps)],
-    onError: (m) => errors.push(m),
-  });
+  const sim = createSimulator({ clock, rolloutDelayMs: 300, healthPollMs: 100, onError: (m) => errors.push(m) });
+  const { cluster, supervisor } = sim;
 
   const status = async (ref: ObjectRef): Promise<FluxStatus> => ((await cluster.get(ref))?.status ?? {}) as FluxStatus;
   const ready = async (ref: ObjectRef): Promise<Condition | undefined> => (await status(ref)).conditions?.find((c) => c.type === 'Ready');
@@ -91,8 +77,7 @@ export async function runDemo(out: Writable): Promise<number> {
   try {
     say('fluxion demo: the embedded simulator, a real git server on 127.0.0.1, supervised actors');
     phase(1, 'Start the simulator and the supervisor; serve the example repository');
-    await supervisor.start();
-    await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } });
+    await sim.start();
     say(`   MemoryCluster with the Flux CRDs; repository at ${repo.url}`);
 
     phase(2, 'Bootstrap: apply clusters/demo/flux-system/gotk-sync.yaml (a GitRepository and the flux-system Kustomization)');
@@ -159,8 +144,7 @@ export async function runDemo(out: Writable): Promise<number> {
     for (const e of errors.slice(-10)) say(`   ${e}`);
     return 1;
   } finally {
-    await supervisor.stop();
+    await sim.stop();
     await repo.close();
-    rmSync(tmp, { recursive: true, force: true });
   }
 }

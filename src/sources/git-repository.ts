@@ -38,6 +38,11 @@ import { ignoreRules } from './ignore.js';
 
 export interface GitSourceDeps {
   storage: ArtifactStorage;
+  /**
+   * Fetch from somewhere else than spec.url: keyed by `namespace/name` or by the URL; values are
+   * URLs, `file://` URLs or local paths (the simulator maps internet remotes to local copies).
+   */
+  overrides?: Record<string, string>;
   /** Where per-object caches of fetched Git objects live. */
   cacheRoot: string;
   clock: Clock;
@@ -87,8 +92,14 @@ function deadlineOf(obj: GitRepository): { deadline: number; timeoutMs: number }
 const sameIncludes = (a: GitRepositoryInclude[] | undefined, b: GitRepositoryInclude[] | undefined): boolean => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
 
 /** Step 1: which revision does the ref name now, and is the stored artifact already made from it? */
+/** The URL to fetch from: an override for this object or its URL, else spec.url. */
+export function effectiveUrl(obj: GitRepository, overrides: Record<string, string> | undefined): string {
+  if (!overrides) return obj.spec.url;
+  return overrides[`${obj.metadata.namespace ?? 'default'}/${obj.metadata.name}`] ?? overrides[obj.spec.url] ?? obj.spec.url;
+}
+
 export async function checkGitRemote(obj: GitRepository, creds: Credentials | undefined, includes: IncludeSource[], deps: GitSourceDeps): Promise<CheckResult> {
-  let location = locate(obj.spec.url);
+  let location = locate(effectiveUrl(obj, deps.overrides));
   let resolved: ResolvedRef | undefined;
   const ref = effectiveGitRef(obj.spec);
   if (location.kind === 'remote') {
@@ -107,7 +118,9 @@ export async function checkGitRemote(obj: GitRepository, creds: Credentials | un
       () => false,
     );
     if (!exists) throw new TransientError(SourceReasons.GitOperationFailed, `local repository path '${dir}' does not exist`);
-    const gitdir = await localGitdir(dir);
+    // file:// reads a repository's commits; a plain path reads the files as they are on disk
+    // (a working tree with uncommitted changes, or any directory).
+    const gitdir = location.url.startsWith('file://') ? await localGitdir(dir) : undefined;
     if (gitdir) {
       location = { kind: 'local-git', url: location.url, path: gitdir };
       resolved = resolveRef(ref, await listLocalRefs(gitdir));

@@ -3,6 +3,7 @@ import { chartsCommand } from './charts.js';
 import { crdsCommand } from './crds.js';
 import { demoCommand } from './demo.js';
 import { kustomizeCommand } from './kustomize.js';
+import { simCommand } from './sim.js';
 
 /** Every sub-command, in the order `fluxion --help` lists them. */
-export const commands: CliCommand[] = [chartsCommand, crdsCommand, demoCommand, kustomizeCommand];
+export const commands: CliCommand[] = [chartsCommand, crdsCommand, demoCommand, kustomizeCommand, simCommand];

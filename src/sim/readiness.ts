@@ -1,0 +1,49 @@
+/** Whether every Flux object in the simulator is Ready, and a report of where each one stands. */
+import type { Condition } from '../api/conditions.js';
+import { fluxKinds } from '../api/kinds.js';
+import type { KubeObject } from '../api/meta.js';
+import type { Cluster } from '../cluster/types.js';
+
+export interface ObjectReport {
+  kind: string;
+  namespace: string;
+  name: string;
+  ready: 'True' | 'False' | 'Unknown';
+  stalled: boolean;
+  reason: string;
+  message: string;
+  revision: string | undefined;
+  inventory: string[];
+  current: boolean;
+}
+
+export async function fluxObjects(cluster: Cluster): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  for (const k of fluxKinds) {
+    if (!(await cluster.resourceFor(`${k.group}/${k.storageVersion}`, k.kind))) continue;
+    out.push(...(await cluster.list({ apiVersion: `${k.group}/${k.storageVersion}`, kind: k.kind })).items);
+  }
+  return out;
+}
+
+export async function report(cluster: Cluster): Promise<ObjectReport[]> {
+  return (await fluxObjects(cluster)).map((o) => {
+    const st = (o.status ?? {}) as { conditions?: Condition[]; observedGeneration?: number; lastAppliedRevision?: string; artifact?: { revision?: string }; inventory?: { entries?: { id: string }[] } };
+    const ready = st.conditions?.find((c) => c.type === 'Ready');
+    const stalled = st.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True') ?? false;
+    return {
+      kind: o.kind,
+      namespace: o.metadata.namespace ?? '',
+      name: o.metadata.name,
+      ready: (ready?.status ?? 'Unknown') as ObjectReport['ready'],
+      stalled,
+      reason: ready?.reason ?? 'Progressing',
+      message: ready?.message ?? '',
+      revision: st.lastAppliedRevision ?? st.artifact?.revision,
+      inventory: (st.inventory?.entries ?? []).map((e) => e.id),
+      current: st.observedGeneration === o.metadata.generation,
+    };
+  });
+}
+
+export const allReady = (r: readonly ObjectReport[]): boolean => r.length > 0 && r.every((o) => o.ready === 'True' && o.current);
