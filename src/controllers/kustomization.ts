@@ -3,8 +3,6 @@
  * steps — dependencies, source artifact, build (spec overlays + post-build substitution),
  * staged server-side apply, prune, health — with Flux's reasons, inventory and owner labels.
  */
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { StalledError, TransientError, WaitingError } from '../api/errors.js';
@@ -17,7 +15,7 @@ import { Annotations, Labels } from '../api/annotations.js';
 import { KustomizeReasons } from '../api/reasons.js';
 import { sourceRefsOf } from '../api/kinds.js';
 import { kustomizationMachine } from '../../machines/index.js';
-import { build, diskFs, KustomizeError } from '../kustomize/index.js';
+import { build, KustomizeError, layeredFs, memoryFs } from '../kustomize/index.js';
 import { substituteObject, SubstitutionError } from '../kustomize/substitute.js';
 import { ApplyManager } from '../apply/manager.js';
 import type { ChangeEntry } from '../apply/change-set.js';
@@ -25,7 +23,7 @@ import { inventoryOf, parseEntry, staleEntries } from '../apply/inventory.js';
 import { computeHealth } from '../apply/kstatus.js';
 import { stageOf } from '../apply/staging.js';
 import type { ArtifactStorage } from '../sources/artifact/storage.js';
-import { extractArtifact } from '../sources/artifact/extract.js';
+import { ArtifactCache } from '../sources/artifact/cache.js';
 import { isApiError } from '../cluster/errors.js';
 import type { Registration } from '../runtime/supervisor.js';
 import type { ControllerDeps, EffectContext } from './controller.js';
@@ -51,13 +49,13 @@ async function sourceOf(ks: Kustomization, ctx: EffectContext): Promise<{ ref: O
   return { ref, obj: await ctx.cluster.get(ref) };
 }
 
-/** Writes the kustomization that merges the spec's overlays (namespace, prefix, patches…) over `spec.path`. */
-async function overlay(root: string, target: string, ks: Kustomization): Promise<string> {
+/** The kustomization that merges the spec's overlays (namespace, prefix, patches…) over `spec.path`, if any are set. */
+function overlay(target: string, ks: Kustomization): { file: string; content: string } | undefined {
   const s = ks.spec;
   const needs = s.targetNamespace || s.namePrefix || s.nameSuffix || s.patches?.length || s.images?.length || s.components?.length || s.commonMetadata;
-  if (!needs) return target;
-  const dir = await mkdtemp(path.join(root, '.fluxion-overlay-'));
-  const rel = (p: string): string => path.relative(dir, path.resolve(target, p)) || '.';
+  if (!needs) return undefined;
+  const dir = '/.fluxion-overlay';
+  const rel = (p: string): string => path.posix.relative(dir, path.posix.resolve(target, p)) || '.';
   const k: Record<string, unknown> = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [rel('.')] };
   if (s.targetNamespace) k.namespace = s.targetNamespace;
   if (s.namePrefix) k.namePrefix = s.namePrefix;
@@ -67,8 +65,7 @@ async function overlay(root: string, target: string, ks: Kustomization): Promise
   if (s.components?.length) k.components = s.components.map((c) => rel(c));
   if (s.commonMetadata?.labels) k.labels = [{ pairs: s.commonMetadata.labels, includeSelectors: false, includeTemplates: false }];
   if (s.commonMetadata?.annotations) k.commonAnnotations = s.commonMetadata.annotations;
-  await writeFile(path.join(dir, 'kustomization.yaml'), stringify(k));
-  return dir;
+  return { file: `${dir}/kustomization.yaml`, content: stringify(k) };
 }
 
 async function substitutionVars(ks: Kustomization, ctx: EffectContext): Promise<Record<string, string> | undefined> {
@@ -99,6 +96,7 @@ async function substitutionVars(ks: Kustomization, ctx: EffectContext): Promise<
 
 export function kustomizationController(options: KustomizationControllerOptions, deps: ControllerDeps): Registration {
   const manager = new ApplyManager(deps.cluster, deps.clock);
+  const cache = new ArtifactCache(options.storage);
   const pollMs = options.healthPollMs ?? 2_000;
   return createController(
     {
@@ -121,30 +119,28 @@ export function kustomizationController(options: KustomizationControllerOptions,
           const artifact = (source?.status as GitRepository['status'] | undefined)?.artifact;
           if (!source) throw new WaitingError(KustomizeReasons.ArtifactFailed, `Source '${subjectOf(ref)}' not found`, deps.requeueDependencyMs ?? 30_000);
           if (!artifact) throw new WaitingError(KustomizeReasons.ArtifactFailed, `Source artifact not found, retrying in ${Math.round((deps.requeueDependencyMs ?? 30_000) / 1000)}s`, deps.requeueDependencyMs ?? 30_000);
-          const dir = await mkdtemp(path.join(os.tmpdir(), 'fluxion-ks-'));
+          // The artifact is unpacked in memory once per digest and shared by every consumer.
           try {
-            await extractArtifact(await options.storage.read(artifact), dir, artifact.digest);
+            await cache.files(artifact);
           } catch (err) {
-            await rm(dir, { recursive: true, force: true });
-            throw new TransientError(KustomizeReasons.ArtifactFailed, `failed to extract the artifact of ${subjectOf(ref)}: ${(err as Error).message}`, { cause: err });
+            throw new TransientError(KustomizeReasons.ArtifactFailed, `failed to read the artifact of ${subjectOf(ref)}: ${(err as Error).message}`, { cause: err });
           }
-          return { revision: artifact.revision, data: { dir } };
+          return { revision: artifact.revision, data: { artifact } };
         },
         build: async ({ object, data }, ctx) => {
           const ks = object as Kustomization;
-          const root = data.dir as string;
+          const files = await cache.files(data.artifact as { path: string; digest?: string });
+          const base = memoryFs(new Map([...files].map(([p, c]) => [`/${p}`, c])));
           try {
-            const target = path.resolve(root, ks.spec.path ?? '.');
-            if (target !== root && !target.startsWith(root + path.sep)) throw new StalledError(KustomizeReasons.BuildFailed, `spec.path '${ks.spec.path}' points outside the artifact`);
-            const exists = await stat(target).then(
-              (s) => s.isDirectory(),
-              () => false,
-            );
-            if (!exists) throw new TransientError(KustomizeReasons.ArtifactFailed, `kustomization path not found: ${ks.spec.path ?? '.'}`);
-            const dir = await overlay(root, target, ks);
+            const rel = path.posix.normalize((ks.spec.path ?? '.').replace(/^\/+/, '') || '.');
+            if (rel === '..' || rel.startsWith('../')) throw new StalledError(KustomizeReasons.BuildFailed, `spec.path '${ks.spec.path}' points outside the artifact`);
+            const target = path.posix.join('/', rel);
+            if (base.stat(target) !== 'dir') throw new TransientError(KustomizeReasons.ArtifactFailed, `kustomization path not found: ${ks.spec.path ?? '.'}`);
+            const extra = overlay(target, ks);
+            const fs = extra ? layeredFs(base, { [extra.file]: extra.content }) : base;
             let objects: KubeObject[];
             try {
-              objects = build(diskFs(root), dir, { loadRestrictor: 'none', generateMissing: true }) as KubeObject[];
+              objects = build(fs, extra ? path.posix.dirname(extra.file) : target, { loadRestrictor: 'none', generateMissing: true }) as KubeObject[];
             } catch (err) {
               if (err instanceof KustomizeError) throw new TransientError(KustomizeReasons.BuildFailed, `kustomize build failed: ${err.message}`, { cause: err });
               throw err;
@@ -164,8 +160,6 @@ export function kustomizationController(options: KustomizationControllerOptions,
           } catch (err) {
             if (err instanceof SubstitutionError) throw new TransientError(KustomizeReasons.BuildFailed, err.message, { cause: err });
             throw err;
-          } finally {
-            await rm(root, { recursive: true, force: true });
           }
         },
         applyStaged: async ({ object, data }) => {

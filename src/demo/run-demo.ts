@@ -93,7 +93,14 @@ export async function runDemo(out: Writable): Promise<number> {
     const posts = repo.server.counts.uploadPack;
     await request(source, 'no-change');
     await request(ks('apps'), 'no-change');
-    await until('the requests to be handled', async () => (await status(source)).lastHandledReconcileAt === 'no-change' && (await status(ks('apps'))).lastHandledReconcileAt === 'no-change' && (await allReady()));
+    await until(
+      'the requests to be handled',
+      async () =>
+        (await status(source)).lastHandledReconcileAt === 'no-change' &&
+        (await ready(source))?.status === 'True' &&
+        (await status(ks('apps'))).lastHandledReconcileAt === 'no-change' &&
+        (await allReady()),
+    );
     say(`   git-upload-pack requests: ${repo.server.counts.uploadPack - posts} (ls-refs only); Deployment resourceVersion unchanged: ${(await cluster.get(web))?.metadata.resourceVersion === rv}`);
 
     phase(4, 'Deploy a change: a commit moves the image to 6.7.1 and replicas to 3');

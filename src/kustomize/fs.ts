@@ -61,15 +61,23 @@ export function diskFs(root: string): KFileSystem {
 }
 
 /** In-memory filesystem: a map from absolute path to content; directories are implied. */
-export function memoryFs(files: Record<string, string | Buffer>, root = '/'): KFileSystem {
+export function memoryFs(files: Record<string, string | Buffer> | Map<string, string | Buffer>, root = '/'): KFileSystem {
   const data = new Map<string, Buffer>();
-  const dirs = new Set<string>(['/']);
-  for (const [p, c] of Object.entries(files)) {
+  // Children of every directory, so listing a directory costs its size, not the tree's.
+  const children = new Map<string, Set<string>>([['/', new Set()]]);
+  const entries = files instanceof Map ? files.entries() : Object.entries(files);
+  for (const [p, c] of entries) {
     const abs = path.posix.resolve('/', p);
     data.set(abs, typeof c === 'string' ? Buffer.from(c) : c);
+    let child = abs;
     let d = path.posix.dirname(abs);
-    while (!dirs.has(d)) {
-      dirs.add(d);
+    for (;;) {
+      let set = children.get(d);
+      const known = set !== undefined;
+      if (!set) children.set(d, (set = new Set()));
+      set.add(path.posix.basename(child));
+      if (known || d === '/') break;
+      child = d;
       d = path.posix.dirname(d);
     }
   }
@@ -85,18 +93,21 @@ export function memoryFs(files: Record<string, string | Buffer>, root = '/'): KF
       if (!c) throw new KustomizeError('no such file', p);
       return c;
     },
-    readDir: (p) => {
-      const d = norm(p);
-      const prefix = d === '/' ? '/' : `${d}/`;
-      const out = new Set<string>();
-      for (const k of [...data.keys(), ...dirs]) {
-        if (k !== d && k.startsWith(prefix)) out.add(k.slice(prefix.length).split('/')[0]!);
-      }
-      return [...out].sort();
-    },
+    readDir: (p) => [...(children.get(norm(p)) ?? [])].sort(),
     stat: (p) => {
       const d = norm(p);
-      return data.has(d) ? 'file' : dirs.has(d) ? 'dir' : undefined;
+      return data.has(d) ? 'file' : children.has(d) ? 'dir' : undefined;
     },
+  };
+}
+
+/** `base` with extra files laid over it (the overlay kustomization a controller generates). */
+export function layeredFs(base: KFileSystem, extra: Record<string, string | Buffer>): KFileSystem {
+  const top = memoryFs(extra, base.root);
+  return {
+    root: base.root,
+    readFile: (p) => (top.stat(p) === 'file' ? top.readFile(p) : base.readFile(p)),
+    readDir: (p) => [...new Set([...(base.stat(p) === 'dir' ? base.readDir(p) : []), ...(top.stat(p) === 'dir' ? top.readDir(p) : [])])].sort(),
+    stat: (p) => top.stat(p) ?? base.stat(p),
   };
 }

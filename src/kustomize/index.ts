@@ -10,7 +10,7 @@ export { emitDocuments, emitYaml } from './emit.js';
 export { KustomizeError } from './errors.js';
 import { KustomizeError } from './errors.js';
 export type { KFileSystem } from './fs.js';
-export { diskFs, memoryFs } from './fs.js';
+export { diskFs, layeredFs, memoryFs } from './fs.js';
 
 /** Builds the kustomization at `dir` (relative to `fs.root` or absolute) into objects. */
 export function build(fs: KFileSystem, dir: string, opts: BuildOptions = {}): Obj[] {
