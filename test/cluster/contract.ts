@@ -4,12 +4,15 @@
  * guarantees is asserted here; simulator-only behaviour lives in memory-*.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../../src/api/clock.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { Cluster, WatchEvent } from '../../src/cluster/types.js';
 import { ApiError } from '../../src/cluster/errors.js';
 
 export interface ContractTarget {
   cluster: Cluster;
+  /** The backend's clock when it has one the test can drive (the simulator); unused by the contract itself. */
+  clock?: ManualClock;
   close(): Promise<void>;
 }
 
@@ -147,6 +150,30 @@ export function runClusterContract({ name, newCluster }: ContractOptions): void 
         const created = await c.create(widget);
         expect(created.metadata.generation).toBe(1);
         expect(await c.resourceFor('example.com/v1', 'Widget')).toMatchObject({ plural: 'widgets', namespaced: true, statusSubresource: true });
+      });
+    });
+
+    describe('generateName and subresources', () => {
+      it('generates a name from generateName', async () => {
+        const out = await c.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: '', generateName: 'gen-', namespace: 'default' }, data: {} });
+        expect(out.metadata.name).toMatch(/^gen-[a-z0-9]+$/);
+        expect(await c.get({ apiVersion: 'v1', kind: 'ConfigMap', name: out.metadata.name, namespace: 'default' })).toBeDefined();
+      });
+
+      it('patches the status subresource without touching spec or generation', async () => {
+        const d = await c.create(deployment('st'));
+        const out = await c.patch({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'st', namespace: 'default' }, { spec: { replicas: 5 }, status: { observedGeneration: 1 } }, 'merge', { subresource: 'status' });
+        expect((out.status as { observedGeneration?: number }).observedGeneration).toBe(1);
+        expect((out.spec as { replicas: number }).replicas).toBe(1);
+        expect(out.metadata.generation).toBe(d.metadata.generation);
+      });
+
+      it('scales through the scale subresource', async () => {
+        await c.create(deployment('sc'));
+        await c.patch({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'sc', namespace: 'default' }, { spec: { replicas: 3 } }, 'merge', { subresource: 'scale' });
+        const got = await c.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'sc', namespace: 'default' });
+        expect((got?.spec as { replicas: number }).replicas).toBe(3);
+        expect(got?.metadata.generation).toBe(2);
       });
     });
 
@@ -346,6 +373,21 @@ export function runClusterContract({ name, newCluster }: ContractOptions): void 
         const events = await col.next(2);
         expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED r2', 'MODIFIED r1']);
         w.stop();
+      });
+
+      it('filters by field selector, and DELETED carries the last state', async () => {
+        const col = collector();
+        const list = await c.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default' });
+        const w = await c.watch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', fieldSelector: 'metadata.name=target', resourceVersion: list.resourceVersion }, col.onEvent);
+        await c.create(cm('other'));
+        await c.create(cm('target', { v: 'first' }));
+        await c.patch({ apiVersion: 'v1', kind: 'ConfigMap', name: 'target', namespace: 'default' }, { data: { v: 'last' } }, 'merge');
+        await c.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'target', namespace: 'default' });
+        const events = await col.next(3);
+        expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED target', 'MODIFIED target', 'DELETED target']);
+        expect(events[2]?.object.data).toEqual({ v: 'last' });
+        w.stop();
+        await w.done;
       });
 
       it('filters by label selector', async () => {

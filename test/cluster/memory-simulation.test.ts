@@ -6,6 +6,7 @@ import { fluxCrds } from '../../src/api/crds.js';
 import { MemoryCluster } from '../../src/cluster/memory/index.js';
 import { formatLabelSelector, matchesLabels, parseLabelSelector } from '../../src/cluster/selectors.js';
 import type { WatchEvent } from '../../src/cluster/types.js';
+import { jsonPatch, mergePatch } from '../../src/cluster/memory/patches.js';
 
 const deploy = (name: string, image: string, extra: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -88,9 +89,15 @@ describe('MemoryCluster simulated controllers', () => {
     const ns = await c.delete({ apiVersion: 'v1', kind: 'Namespace', name: 'apps' });
     expect(ns?.status).toEqual({ phase: 'Terminating' });
     expect(await c.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'plain', namespace: 'apps' })).toBeUndefined();
-    await expect(c.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'new', namespace: 'apps' } })).rejects.toMatchObject({ status: 403 });
+    await expect(c.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'new', namespace: 'apps' } })).rejects.toMatchObject({
+      status: 403,
+      message: 'configmaps "new" is forbidden: unable to create new content in namespace apps because it is being terminated',
+    });
+    expect((await c.get({ apiVersion: 'v1', kind: 'Namespace', name: 'apps' }))?.metadata.deletionTimestamp).toBeDefined();
+    // Releasing the last finalizer lets the held object go, and with it the empty namespace.
     await c.patch({ apiVersion: 'v1', kind: 'ConfigMap', name: 'held', namespace: 'apps' }, { metadata: { finalizers: null } }, 'merge');
-    await c.delete({ apiVersion: 'v1', kind: 'Namespace', name: 'apps' });
+    expect(await c.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'held', namespace: 'apps' })).toBeUndefined();
+    expect(await c.get({ apiVersion: 'v1', kind: 'Namespace', name: 'apps' })).toBeUndefined();
     expect(await c.get({ apiVersion: 'v1', kind: 'Namespace', name: 'apps' })).toBeUndefined();
   });
 
@@ -146,6 +153,38 @@ describe('MemoryCluster properties', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  // JSON documents without nulls: RFC 7386 gives null the meaning "delete", so a null-free
+  // document is the patch that turns anything into itself.
+  const leaf = fc.oneof(fc.integer(), fc.string({ maxLength: 3 }), fc.boolean());
+  const doc = fc.letrec<{ node: unknown }>((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('node'), { maxKeys: 3 })),
+  })).node;
+  const obj = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), doc, { maxKeys: 4 });
+  const patchOf = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), fc.oneof(doc, fc.constant(null)), { maxKeys: 4 });
+
+  it('merge patch laws: idempotent, identity for {}, a document patched by itself is itself, null deletes', () => {
+    fc.assert(
+      fc.property(obj, patchOf, (target, patch) => {
+        const once = mergePatch(target, patch);
+        expect(mergePatch(once, patch)).toEqual(once);
+        expect(mergePatch(target, {})).toEqual(target);
+        expect(mergePatch(target, target)).toEqual(target);
+        for (const [k, v] of Object.entries(patch)) if (v === null) expect(once).not.toHaveProperty([k]);
+      }),
+    );
+  });
+
+  it('a JSON patch replace then test of the same value always passes, and never mutates its input', () => {
+    fc.assert(
+      fc.property(obj, fc.constantFrom('a', 'b', 'c', 'd'), doc, (target, key, value) => {
+        const before = structuredClone(target);
+        const out = jsonPatch(target, [{ op: 'add', path: `/${key}`, value }, { op: 'test', path: `/${key}`, value }]);
+        expect(out).toEqual({ ...target, [key]: value });
+        expect(target).toEqual(before);
+      }),
     );
   });
 

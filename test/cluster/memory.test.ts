@@ -4,5 +4,8 @@ import { runClusterContract } from './contract.js';
 
 runClusterContract({
   name: 'MemoryCluster',
-  newCluster: async () => ({ cluster: new MemoryCluster({ clock: new ManualClock() }), close: async () => undefined }),
+  newCluster: async () => {
+    const clock = new ManualClock();
+    return { cluster: new MemoryCluster({ clock }), clock, close: async () => undefined };
+  },
 });

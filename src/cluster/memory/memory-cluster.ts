@@ -292,12 +292,12 @@ export class MemoryCluster implements Cluster {
     if (versions.length && versions.filter((v) => v.storage === true).length !== 1) causes.push({ field: 'spec.versions', message: 'Invalid value: must have exactly one version marked as storage version' });
   }
 
-  private requireNamespace(k: Kind, ns: string): void {
+  private requireNamespace(k: Kind, ns: string, name = ''): void {
     if (!k.namespaced) return;
     const nsEntry = this.store.get('/Namespace')?.get('')?.get(ns);
     if (!nsEntry) throw new ApiError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
     if (nsEntry.obj.metadata.deletionTimestamp) {
-      throw new ApiError(403, 'Forbidden', `${this.resourceName(k)} "${''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, { kind: k.plural });
+      throw new ApiError(403, 'Forbidden', `${this.resourceName(k)} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, { name, kind: k.plural });
     }
   }
 
@@ -333,7 +333,7 @@ export class MemoryCluster implements Cluster {
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = `${obj.metadata.generateName}${(++this.nameSeq).toString(36).padStart(5, 'x')}`;
     this.validate(k, obj);
     const ns = this.namespaceOf(k, obj.metadata.namespace);
-    this.requireNamespace(k, ns);
+    this.requireNamespace(k, ns, obj.metadata.name);
     if (this.entry(k, ns, obj.metadata.name)) {
       throw new ApiError(409, 'AlreadyExists', `${this.resourceName(k)} "${obj.metadata.name}" already exists`, { name: obj.metadata.name, group: k.group, kind: k.plural });
     }
@@ -630,7 +630,9 @@ export class MemoryCluster implements Cluster {
 
   private publish(change: Change): void {
     this.history.push(change);
-    if (this.history.length > this.historyLimit) this.history.splice(0, this.history.length - this.historyLimit);
+    // Trim in batches: splicing one element off the front on every write would move the whole
+    // array each time. At least `historyLimit` changes are always kept.
+    if (this.history.length > this.historyLimit + Math.max(1, this.historyLimit >> 2)) this.history.splice(0, this.history.length - this.historyLimit);
     const watchers = this.watchers.get(change.gk);
     if (!watchers) return;
     for (const w of watchers) this.deliver(w, change);
@@ -809,6 +811,16 @@ export class MemoryCluster implements Cluster {
     this.deleteDependents(entry);
     if (entry.obj.metadata.uid) this.owners.delete(entry.obj.metadata.uid);
     if (k.kind === 'CustomResourceDefinition') this.unregisterCrd(entry.obj);
+    if (k.namespaced && ns) this.finishNamespace(ns);
+  }
+
+  /** The namespace controller's last step: a terminating namespace goes once it is empty. */
+  private finishNamespace(name: string): void {
+    const nsKind = this.kinds.get('/Namespace') as Kind;
+    const nsEntry = this.entry(nsKind, '', name);
+    if (!nsEntry?.obj.metadata.deletionTimestamp) return;
+    const remaining = [...this.kinds.values()].some((kind) => kind.namespaced && this.store.get(gkOf(kind.group, kind.kind))?.get(name)?.size);
+    if (!remaining) this.remove(nsKind, nsEntry);
   }
 
   // ---- CRDs -----------------------------------------------------------------------------
