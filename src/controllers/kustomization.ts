@@ -16,6 +16,7 @@ import { KustomizeReasons } from '../api/reasons.js';
 import { sourceRefsOf } from '../api/kinds.js';
 import { kustomizationMachine } from '../../machines/index.js';
 import { build, KustomizeError, layeredFs, memoryFs } from '../kustomize/index.js';
+import type { KFileSystem } from '../kustomize/index.js';
 import { substituteObject, SubstitutionError } from '../kustomize/substitute.js';
 import { ApplyManager } from '../apply/manager.js';
 import type { ChangeEntry } from '../apply/change-set.js';
@@ -97,6 +98,14 @@ async function substitutionVars(ks: Kustomization, ctx: EffectContext): Promise<
 export function kustomizationController(options: KustomizationControllerOptions, deps: ControllerDeps): Registration {
   const manager = new ApplyManager(deps.cluster, deps.clock);
   const cache = new ArtifactCache(options.storage);
+  // One read-only filesystem per unpacked artifact, shared by every build of that revision.
+  const filesystems = new WeakMap<Map<string, Buffer>, KFileSystem>();
+  const baseFs = async (artifact: { path: string; digest?: string }): Promise<KFileSystem> => {
+    const files = await cache.files(artifact);
+    let fs = filesystems.get(files);
+    if (!fs) filesystems.set(files, (fs = memoryFs(new Map([...files].map(([p, c]) => [`/${p}`, c])))));
+    return fs;
+  };
   const pollMs = options.healthPollMs ?? 2_000;
   return createController(
     {
@@ -129,8 +138,7 @@ export function kustomizationController(options: KustomizationControllerOptions,
         },
         build: async ({ object, data }, ctx) => {
           const ks = object as Kustomization;
-          const files = await cache.files(data.artifact as { path: string; digest?: string });
-          const base = memoryFs(new Map([...files].map(([p, c]) => [`/${p}`, c])));
+          const base = await baseFs(data.artifact as { path: string; digest?: string });
           try {
             const rel = path.posix.normalize((ks.spec.path ?? '.').replace(/^\/+/, '') || '.');
             if (rel === '..' || rel.startsWith('../')) throw new StalledError(KustomizeReasons.BuildFailed, `spec.path '${ks.spec.path}' points outside the artifact`);
