@@ -29,7 +29,8 @@ import type { ArtifactStorage } from './artifact/storage.js';
 import type { TarFile } from './artifact/tarball.js';
 import { tarGz } from './artifact/tarball.js';
 import { unsafeEntry } from './artifact/extract.js';
-import { fetchIntoCache, listLocalRefs, listTree, localGitdir, readBlob } from './git/checkout.js';
+import { fetchIntoCache, listLocalRefs, localGitdir } from './git/checkout.js';
+import { ObjectStore } from './git/object-store.js';
 import { gitError, redact } from './git/errors.js';
 import { httpClient } from './git/http-client.js';
 import type { Credentials, ResolvedRef } from './git/refs.js';
@@ -206,11 +207,11 @@ export interface StoredSource {
 
 /** Step 3: tree → ignore rules → includes → deterministic tar.gz → storage (+ garbage collection). */
 export async function storeGitArtifact(obj: GitRepository, check: CheckResult, gitdir: string | undefined, includes: IncludeSource[], deps: GitSourceDeps): Promise<StoredSource> {
-  const cache = {};
   let entries: { path: string; executable: boolean; read: () => Promise<Uint8Array> }[];
   if (gitdir && check.resolved) {
-    const tree = await listTree(gitdir, check.resolved.commit, cache);
-    entries = tree.map((f) => ({ path: f.path, executable: f.executable, read: () => readBlob(gitdir, f.oid, cache) }));
+    const store = await ObjectStore.open(gitdir);
+    const tree = await store.listTree(check.resolved.commit);
+    entries = tree.map((f) => ({ path: f.path, executable: f.executable, read: async () => (await store.read(f.oid)).data }));
   } else {
     const dir = check.location.path as string;
     entries = (await walkDir(dir)).map((f) => ({ path: f.path, executable: f.executable, read: () => readFile(f.abs) }));

@@ -133,6 +133,25 @@ describe('Git sources against a real git http-backend', () => {
     expect(files.find((f) => f.path === 'big.txt')?.content.length).toBe(200_000);
   });
 
+  it('reads deltified packs correctly: the artifact of a repacked history equals git archive', async () => {
+    const body = (i: number, rev: number): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  rev: "${rev}"\n  payload: "${'x'.repeat(300)}"\n`;
+    for (let rev = 0; rev < 12; rev++) {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 40; i++) if (rev === 0 || i % 3 === rev % 3) files[`apps/cm-${i}.yaml`] = body(i, rev);
+      repo.commit(files, `rev ${rev}`);
+    }
+    execFileSync('git', ['repack', '-adf', '--depth=50', '--window=50', '-q'], { cwd: repo.bare });
+    const s = await serve();
+    for (const depth of ['shallow', 'full'] as const) {
+      const obj = gitRepository(s.url('app.git'), depth === 'full' ? { ref: { branch: 'main', commit: repo.head() } } : {});
+      const d = { ...deps, cacheRoot: path.join(tmp, `cache-${depth}`) };
+      const result = await reconcile(obj, d);
+      const files = (await readArchive(await d.storage.read(result.stored!.artifact))).sort((x, y) => x.path.localeCompare(y.path));
+      expect(files).toHaveLength(40);
+      for (const f of files) expect(f.content.toString()).toBe(execFileSync('git', ['show', `${repo.head()}:${f.path}`], { cwd: repo.bare }).toString());
+    }
+  });
+
   it('reads file:// repositories and plain local directories without a server', async () => {
     const commit = repo.commit({ 'x.yaml': 'x\n' });
     const viaFile = await reconcile(gitRepository(`file://${repo.work}`), deps);
