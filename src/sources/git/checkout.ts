@@ -57,12 +57,17 @@ export async function fetchIntoCache(options: { gitdir: string; url: string; ref
     ...(remoteRef ? { ref: remoteRef, remoteRef } : {}),
     singleBranch: true,
     tags: false,
-    ...(ref.needsHistory ? {} : { depth: 1 }),
+    // A first fetch is shallow; later ones name what we have and bring only what is new (a
+    // shallow client fetching without deepen keeps its boundary and gets just the new commits).
+    ...(ref.needsHistory || initialised ? {} : { depth: 1 }),
     headers: auth.headers,
     ...(auth.onAuth ? { onAuth: auth.onAuth } : {}),
     cache,
   });
   if (!(await hasCommit(gitdir, ref.commit, cache))) throw new Error(`commit '${ref.commit}' not found after fetching ${ref.fetchRef ?? 'the default branch'}`);
+  // isomorphic-git tells the server what we have from the local ref of the same name: keep it
+  // pointing at what we fetched, so the next fetch transfers only new objects.
+  if (remoteRef?.startsWith('refs/heads/')) await git.writeRef({ fs, gitdir, ref: remoteRef, value: ref.commit, force: true });
   return true;
 }
 
