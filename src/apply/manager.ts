@@ -19,6 +19,8 @@ import { computeHealth } from './kstatus.js';
 
 export interface ApplyOptions {
   fieldManager: string;
+  /** Told of every object as it stands after it was applied or found unchanged (drift watching). */
+  onApplied?: (live: KubeObject) => void;
   /** Recreate objects whose immutable fields changed (spec.force or the force annotation). */
   force?: boolean;
   /** Labels every applied object gets (the owner labels). */
@@ -87,8 +89,12 @@ export class ApplyManager {
     // Merge keeps fields other managers set; Override (default) takes ownership of what we apply.
     const takeOwnership = policy !== 'merge';
     const dry = await this.tryApply(obj, { fieldManager: options.fieldManager, force: takeOwnership, dryRun: true }, force);
-    if (live && equal(comparable(dry), comparable(live))) return { subject, action: 'unchanged' };
-    await this.tryApply(obj, { fieldManager: options.fieldManager, force: takeOwnership, dryRun: false }, force);
+    if (live && equal(comparable(dry), comparable(live))) {
+      options.onApplied?.(live);
+      return { subject, action: 'unchanged' };
+    }
+    const result = await this.tryApply(obj, { fieldManager: options.fieldManager, force: takeOwnership, dryRun: false }, force);
+    options.onApplied?.(result);
     return { subject, action: live ? 'configured' : 'created' };
   }
 

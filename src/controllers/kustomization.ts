@@ -30,12 +30,15 @@ import type { Registration } from '../runtime/supervisor.js';
 import type { ControllerDeps, EffectContext } from './controller.js';
 import { createController } from './controller.js';
 import { checkDependencies } from './dependencies.js';
+import type { DriftWatcher } from './drift.js';
 import { secretData } from './secrets.js';
 
 export const KUSTOMIZE_FIELD_MANAGER = 'kustomize-controller';
 
 export interface KustomizationControllerOptions {
   storage: ArtifactStorage;
+  /** Watches applied objects and reports changes made outside fluxion as drift. */
+  drift?: DriftWatcher;
   /** Clock time between health polls. Default 2 s. */
   healthPollMs?: number;
 }
@@ -175,7 +178,12 @@ export function kustomizationController(options: KustomizationControllerOptions,
           const objects = data.objects as KubeObject[];
           let changes: ChangeEntry[];
           try {
-            changes = await manager.applyAll(objects, { fieldManager: KUSTOMIZE_FIELD_MANAGER, force: ks.spec.force ?? false, ownerLabels: ownerLabels(ks) });
+            changes = await manager.applyAll(objects, {
+              fieldManager: KUSTOMIZE_FIELD_MANAGER,
+              force: ks.spec.force ?? false,
+              ownerLabels: ownerLabels(ks),
+              ...(options.drift ? { onApplied: (live: KubeObject) => options.drift?.track(live) } : {}),
+            });
           } catch (err) {
             const message = (err as Error).message;
             throw new TransientError(KustomizeReasons.ReconciliationFailed, `apply failed: ${message}`, { cause: err });
@@ -189,6 +197,7 @@ export function kustomizationController(options: KustomizationControllerOptions,
           const before = ((live?.status as Kustomization['status'] | undefined)?.inventory?.entries ?? []) as InventoryEntry[];
           const stale = staleEntries(before, data.inventory as InventoryEntry[]).map(parseEntry);
           // Objects before the definitions they may depend on (CRDs, Namespaces) go last.
+          for (const ref of stale) options.drift?.forget(ref);
           stale.sort((a, b) => Number(stageOf({ ...a, metadata: { name: a.name } }) === 'definitions') - Number(stageOf({ ...b, metadata: { name: b.name } }) === 'definitions'));
           try {
             const pruned = await manager.prune(stale, ownerLabels(ks));
@@ -231,6 +240,7 @@ export function kustomizationController(options: KustomizationControllerOptions,
         const live = await ctx.cluster.get({ apiVersion: ks.apiVersion, kind: ks.kind, name: ks.metadata.name, namespace: ks.metadata.namespace ?? 'default' });
         const entries = ((live?.status as Kustomization['status'] | undefined)?.inventory?.entries ?? []) as InventoryEntry[];
         const refs = entries.map(parseEntry).reverse();
+        for (const ref of refs) options.drift?.forget(ref);
         await manager.prune(refs, ownerLabels(ks));
       },
       statusFrom: (data) => (data.inventory ? { inventory: { entries: data.inventory } } : undefined),

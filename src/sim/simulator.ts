@@ -12,6 +12,7 @@ import { fluxCrds } from '../api/crds.js';
 import { MemoryCluster } from '../cluster/memory/index.js';
 import { gitRepositoryController } from '../controllers/git-repository.js';
 import { kustomizationController } from '../controllers/kustomization.js';
+import { DriftWatcher } from '../controllers/drift.js';
 import { Supervisor } from '../runtime/supervisor.js';
 import { ArtifactStorage } from '../sources/artifact/storage.js';
 
@@ -52,16 +53,18 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const cluster = new MemoryCluster({ clock, crds: fluxCrds(), rolloutDelayMs: options.rolloutDelayMs ?? 1_000 });
   const storage = new ArtifactStorage({ root: path.join(stateDir, 'artifacts'), clock });
   const deps = { cluster, clock, ...(options.onError ? { onError: options.onError } : {}), ...(options.randomSeed ? { random: options.randomSeed } : {}) };
+  const drift = new DriftWatcher(cluster);
   const supervisor = new Supervisor({
     cluster,
     clock,
     registrations: [
       gitRepositoryController({ storage, cacheRoot: path.join(stateDir, 'git'), ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
-      kustomizationController({ storage, healthPollMs: options.healthPollMs ?? 500 }, deps),
+      kustomizationController({ storage, healthPollMs: options.healthPollMs ?? 500, drift }, deps),
     ],
     ...(options.onError ? { onError: options.onError } : {}),
   });
   for (const kind of ['GitRepository', 'Kustomization']) supervisor.limiter.setLimit(kind, options.concurrency ?? 4);
+  drift.onDrift((owner, subject) => supervisor.send(owner, { type: 'object.drifted', subject }));
   return {
     cluster,
     supervisor,
@@ -74,6 +77,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       await supervisor.start();
     },
     async stop() {
+      await drift.stop();
       await supervisor.stop();
       if (ownDir) rmSync(stateDir, { recursive: true, force: true });
     },

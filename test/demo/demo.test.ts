@@ -14,7 +14,7 @@ describe('npm run demo', () => {
     expect(text).toContain('Deployment/web/web replicas=2 ready=2 image=ghcr.io/stefanprodan/podinfo:6.7.0');
     expect(text).toContain('git-upload-pack requests: 1 (ls-refs only); Deployment resourceVersion unchanged: true');
     expect(text).toContain('replicas=3 ready=3 image=ghcr.io/stefanprodan/podinfo:6.7.1');
-    expect(text).toMatch(/corrected: +Deployment\/web\/web replicas=3/);
+    expect(text).toMatch(/corrected: +Deployment\/web\/web replicas=3 .* ms later, no interval, no request/);
     expect(text).toContain('Service/web/web deleted');
     expect(text).toMatch(/Kustomization\/apps Ready=False \(BuildFailed\) kustomize build failed: apps\/base\/web\/deployment.yaml:4/);
     expect(text).toContain('nothing pruned, nothing changed: true');
