@@ -1,7 +1,7 @@
 /**
  * The Cluster port: everything fluxion asks of Kubernetes. Two implementations pass one
  * contract suite (`test/cluster/contract.ts`): `MemoryCluster` (the simulator) and
- * `KubeCluster` (@kubernetes/client-node). Errors are `ApiError`s shaped like the API
+ * `KubeCluster` (the Kubernetes client library). Errors are `ApiError`s shaped like the API
  * server's Status (404 NotFound, 409 Conflict/AlreadyExists, 422 Invalid, 410 Gone…).
  */
 import type { KubeObject, ObjectRef } from '../api/meta.js';

@@ -1,4 +1,5 @@
 /** Types and checks shared by the Flux kinds. */
+import { stringify } from 'yaml';
 import type { KubeObject, ObjectMeta } from '../meta.js';
 import type { Condition } from '../conditions.js';
 import { Checker, DNS1123_LABEL, DNS1123_SUBDOMAIN, asRecord } from '../validation.js';
@@ -74,4 +75,21 @@ export function checkDependsOn(c: Checker, field: string, value: unknown, kinds?
 /** A deep copy that drops `undefined` (objects in a cluster never hold it). */
 export function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * Moves the deprecated `patchesStrategicMerge` (objects) and `patchesJson6902` (op lists) of a
+ * kustomize-like block into `patches` entries, in place — as Flux's v1/v2 APIs expect them.
+ */
+export function convertLegacyPatches(block: Record<string, unknown>): void {
+  const patches = Array.isArray(block.patches) ? (block.patches as { patch: string; target?: unknown }[]) : [];
+  if (Array.isArray(block.patchesStrategicMerge)) for (const p of block.patchesStrategicMerge) patches.push({ patch: stringify(p) });
+  if (Array.isArray(block.patchesJson6902)) {
+    for (const p of block.patchesJson6902 as { target?: unknown; patch?: unknown }[]) {
+      patches.push({ patch: stringify(p.patch ?? []), ...(p.target ? { target: p.target } : {}) });
+    }
+  }
+  delete block.patchesStrategicMerge;
+  delete block.patchesJson6902;
+  if (patches.length) block.patches = patches;
 }

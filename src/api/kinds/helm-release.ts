@@ -1,11 +1,10 @@
 /** helm.toolkit.fluxcd.io HelmRelease (storage v2; accepts v2beta2 and v2beta1). */
 import { createHash } from 'node:crypto';
-import { stringify } from 'yaml';
 import type { KubeObject } from '../meta.js';
 import { parseDuration } from '../duration.js';
 import { Checker, DNS1123_LABEL, asRecord } from '../validation.js';
 import type { DependencyReference, FluxObject, FluxStatus } from './common.js';
-import { checkDependsOn, checkMetadata, clone } from './common.js';
+import { checkDependsOn, checkMetadata, clone, convertLegacyPatches } from './common.js';
 import { checkChartTemplate } from './helm-chart.js';
 
 export interface Remediation {
@@ -89,19 +88,7 @@ export function convertHelmRelease(obj: KubeObject): HelmRelease {
   }
   if (Array.isArray(spec.postRenderers)) {
     for (const pr of spec.postRenderers as Record<string, unknown>[]) {
-      const k = asRecord(pr.kustomize);
-      const patches = Array.isArray(k.patches) ? (k.patches as { patch: string; target?: Record<string, string> }[]) : [];
-      if (Array.isArray(k.patchesStrategicMerge)) for (const p of k.patchesStrategicMerge) patches.push({ patch: stringify(p) });
-      if (Array.isArray(k.patchesJson6902)) {
-        for (const p of k.patchesJson6902 as { target?: Record<string, string>; patch?: unknown }[]) {
-          const entry: { patch: string; target?: Record<string, string> } = { patch: stringify(p.patch ?? []) };
-          if (p.target) entry.target = p.target;
-          patches.push(entry);
-        }
-      }
-      delete k.patchesStrategicMerge;
-      delete k.patchesJson6902;
-      if (patches.length) k.patches = patches;
+      if (pr.kustomize && typeof pr.kustomize === 'object') convertLegacyPatches(pr.kustomize as Record<string, unknown>);
     }
   }
   out.spec = spec as unknown as HelmReleaseSpec;

@@ -1,10 +1,9 @@
 /** kustomize.toolkit.fluxcd.io Kustomization (storage v1; accepts v1beta2 and v1beta1). */
 import type { KubeObject } from '../meta.js';
-import { stringify } from 'yaml';
 import { parseDuration } from '../duration.js';
 import { Checker, DNS1123_LABEL, asRecord } from '../validation.js';
 import type { DependencyReference, FluxObject, FluxStatus, LocalObjectReference, NamespacedObjectKindReference } from './common.js';
-import { checkDependsOn, checkLocalRef, checkMetadata, clone } from './common.js';
+import { checkDependsOn, checkLocalRef, checkMetadata, clone, convertLegacyPatches } from './common.js';
 
 export interface KustomizePatchSelector {
   group?: string;
@@ -91,21 +90,8 @@ export function convertKustomization(obj: KubeObject): Kustomization {
   const out = clone(obj) as Kustomization;
   out.apiVersion = 'kustomize.toolkit.fluxcd.io/v1';
   const spec = asRecord(out.spec) as Record<string, unknown>;
-  const patches: KustomizePatch[] = Array.isArray(spec.patches) ? (spec.patches as KustomizePatch[]) : [];
-  if (Array.isArray(spec.patchesStrategicMerge)) {
-    for (const p of spec.patchesStrategicMerge) patches.push({ patch: stringify(p) });
-  }
-  if (Array.isArray(spec.patchesJson6902)) {
-    for (const p of spec.patchesJson6902 as { target?: KustomizePatchSelector; patch?: unknown }[]) {
-      const entry: KustomizePatch = { patch: stringify(p.patch ?? []) };
-      if (p.target) entry.target = p.target;
-      patches.push(entry);
-    }
-  }
-  delete spec.patchesStrategicMerge;
-  delete spec.patchesJson6902;
+  convertLegacyPatches(spec);
   delete spec.validation;
-  if (patches.length) spec.patches = patches;
   out.spec = spec as unknown as KustomizationSpec;
   return out;
 }
