@@ -187,6 +187,31 @@ describe('Kustomization controller: Git → build → staged apply → prune →
     expect(await get('ConfigMap', 'gone')).toBeUndefined();
   });
 
+  it.each([
+    ['an unknown kind with no CRD', 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: apps\n', 'Widget'],
+    ['a namespace that does not exist', configMap('lost').replace('namespace: apps', 'namespace: nowhere'), 'namespaces "nowhere" not found'],
+  ])('fails the apply on %s, naming it, and prunes nothing', async (_what, manifest, message) => {
+    repo.commit({ 'deploy/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n', 'deploy/keep.yaml': configMap('keep') });
+    await setup({ wait: false });
+    await advanceUntil(async () => (await ready())?.status === 'True');
+    repo.commit({ 'deploy/keep.yaml': null, 'deploy/bad.yaml': manifest });
+    await requestSource(`bad-${message}`);
+    await advanceUntil(async () => (await ready())?.status === 'False');
+    expect((await ready())?.message).toContain(message);
+    expect(await get('ConfigMap', 'keep')).toBeDefined();
+  });
+
+  it('takes ownership of fields another field manager changed, as kustomize-controller does', async () => {
+    repo.commit({ 'deploy/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n', 'deploy/web.yaml': deployment('web', 'nginx:1.27', 2) });
+    await setup({ wait: false });
+    await advanceUntil(async () => (await ready())?.status === 'True');
+    await cluster.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'apps' }, spec: { replicas: 5 } }, { fieldManager: 'helm', force: true });
+    await cluster.patch(ksRef(), { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': 'take' } } }, 'merge');
+    await advanceUntil(async () => ((await get('Deployment', 'web', 'apps/v1'))?.spec as { replicas: number }).replicas === 2);
+    const web = await get('Deployment', 'web', 'apps/v1');
+    expect(JSON.stringify(web?.metadata.managedFields?.find((m) => m.manager === 'helm')?.fieldsV1 ?? {})).not.toContain('f:replicas');
+  });
+
   it('does not write anything when a reconcile finds nothing to change', async () => {
     repo.commit({ 'deploy/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n', 'deploy/cm.yaml': configMap('same') });
     await setup({ wait: false });
