@@ -201,6 +201,18 @@ describe('Kustomization controller: Git → build → staged apply → prune →
     expect(await get('ConfigMap', 'keep')).toBeDefined();
   });
 
+  it.each([
+    ['a path that does not exist', { path: './nope' }, 'ArtifactFailed', 'kustomization path not found: ./nope', false],
+    ['a path that escapes the artifact', { path: '../../etc' }, 'BuildFailed', "spec.path '../../etc' points outside the artifact", true],
+    ['a dependency that does not exist', { dependsOn: [{ name: 'ghost' }] }, 'DependencyNotReady', "dependency 'flux-system/ghost' not found", false],
+  ])('reports %s', async (_what, extra, reason, message, stalled) => {
+    repo.commit({ 'deploy/cm.yaml': configMap('x') });
+    await setup({ wait: false, ...extra });
+    await advanceUntil(async () => (await ready())?.message === message);
+    expect((await ready())?.reason).toBe(reason);
+    expect((await status()).conditions?.some((c) => c.type === 'Stalled' && c.status === 'True')).toBe(stalled);
+  });
+
   it('takes ownership of fields another field manager changed, as kustomize-controller does', async () => {
     repo.commit({ 'deploy/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n', 'deploy/web.yaml': deployment('web', 'nginx:1.27', 2) });
     await setup({ wait: false });
