@@ -3,18 +3,13 @@
  * GitRepository and Kustomization controllers, and the supervisor. Used by `fluxion sim`, the
  * demo, tests and benchmarks — and by anyone embedding fluxion in a Node program.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Clock } from '../api/clock.js';
 import { systemClock } from '../api/clock.js';
 import { fluxCrds } from '../api/crds.js';
 import { MemoryCluster } from '../cluster/memory/index.js';
-import { gitRepositoryController } from '../controllers/git-repository.js';
-import { kustomizationController } from '../controllers/kustomization.js';
-import { DriftWatcher } from '../controllers/drift.js';
-import { Supervisor } from '../runtime/supervisor.js';
-import { ArtifactStorage } from '../sources/artifact/storage.js';
+import { createEngine } from '../controllers/engine.js';
+import type { Supervisor } from '../runtime/supervisor.js';
+import type { ArtifactStorage } from '../sources/artifact/storage.js';
 
 export interface SimulatorOptions {
   clock?: Clock;
@@ -48,38 +43,28 @@ export interface Simulator {
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const clock = options.clock ?? systemClock;
-  const ownDir = options.stateDir === undefined;
-  const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'fluxion-sim-'));
   const cluster = new MemoryCluster({ clock, crds: fluxCrds(), rolloutDelayMs: options.rolloutDelayMs ?? 1_000 });
-  const storage = new ArtifactStorage({ root: path.join(stateDir, 'artifacts'), clock });
-  const deps = { cluster, clock, ...(options.onError ? { onError: options.onError } : {}), ...(options.randomSeed ? { random: options.randomSeed } : {}) };
-  const drift = new DriftWatcher(cluster);
-  const supervisor = new Supervisor({
+  const engine = createEngine({
     cluster,
     clock,
-    registrations: [
-      gitRepositoryController({ storage, cacheRoot: path.join(stateDir, 'git'), ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
-      kustomizationController({ storage, healthPollMs: options.healthPollMs ?? 500, drift }, deps),
-    ],
+    healthPollMs: options.healthPollMs ?? 500,
+    ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
+    ...(options.sourceOverrides ? { sourceOverrides: options.sourceOverrides } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.randomSeed ? { randomSeed: options.randomSeed } : {}),
   });
-  for (const kind of ['GitRepository', 'Kustomization']) supervisor.limiter.setLimit(kind, options.concurrency ?? 4);
-  drift.onDrift((owner, subject) => supervisor.send(owner, { type: 'object.drifted', subject }));
   return {
     cluster,
-    supervisor,
-    storage,
+    supervisor: engine.supervisor,
+    storage: engine.storage,
     clock,
     async start() {
       if (!(await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: 'flux-system' }))) {
         await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } });
       }
-      await supervisor.start();
+      await engine.start();
     },
-    async stop() {
-      await drift.stop();
-      await supervisor.stop();
-      if (ownDir) rmSync(stateDir, { recursive: true, force: true });
-    },
+    stop: () => engine.stop(),
   };
 }
