@@ -3,6 +3,7 @@
  * steps — dependencies, source artifact, build (spec overlays + post-build substitution),
  * staged server-side apply, prune, health — with Flux's reasons, inventory and owner labels.
  */
+import { parseDuration } from '../api/duration.js';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { StalledError, TransientError, WaitingError } from '../api/errors.js';
@@ -129,7 +130,7 @@ export function kustomizationController(options: KustomizationControllerOptions,
           const ks = object as Kustomization;
           const { ref, obj: source } = await sourceOf(ks, ctx);
           const artifact = (source?.status as GitRepository['status'] | undefined)?.artifact;
-          if (!source) throw new WaitingError(KustomizeReasons.ArtifactFailed, `Source '${subjectOf(ref)}' not found`, deps.requeueDependencyMs ?? 30_000);
+          if (!source || source.metadata.deletionTimestamp) throw new WaitingError(KustomizeReasons.ArtifactFailed, `Source '${subjectOf(ref)}' not found`, deps.requeueDependencyMs ?? 30_000);
           if (!artifact) throw new WaitingError(KustomizeReasons.ArtifactFailed, `Source artifact not found, retrying in ${Math.round((deps.requeueDependencyMs ?? 30_000) / 1000)}s`, deps.requeueDependencyMs ?? 30_000);
           // The artifact is unpacked in memory once per digest and shared by every consumer.
           try {
@@ -236,12 +237,26 @@ export function kustomizationController(options: KustomizationControllerOptions,
       },
       finalize: async (object, ctx) => {
         const ks = object as Kustomization;
-        if (!ks.spec.prune || ks.spec.deletionPolicy === 'Orphan') return;
+        // Flux's deletionPolicy: MirrorPrune (default) follows spec.prune; Delete and
+        // WaitForTermination delete regardless of it; Orphan never deletes.
+        const policy = ks.spec.deletionPolicy ?? 'MirrorPrune';
+        if (policy === 'Orphan' || (policy === 'MirrorPrune' && !ks.spec.prune)) return;
         const live = await ctx.cluster.get({ apiVersion: ks.apiVersion, kind: ks.kind, name: ks.metadata.name, namespace: ks.metadata.namespace ?? 'default' });
         const entries = ((live?.status as Kustomization['status'] | undefined)?.inventory?.entries ?? []) as InventoryEntry[];
         const refs = entries.map(parseEntry).reverse();
         for (const ref of refs) options.drift?.forget(ref);
         await manager.prune(refs, ownerLabels(ks));
+        if (policy !== 'WaitForTermination') return;
+        // Keep the finalizer until every deleted object is gone (finalizers of its own included), up to spec.timeout.
+        const timeoutMs = parseDuration(ks.spec.timeout ?? ks.spec.interval);
+        const deadline = ctx.clock.now() + timeoutMs;
+        for (;;) {
+          const left: string[] = [];
+          for (const ref of refs) if (await ctx.cluster.get(ref)) left.push(subjectOf(ref));
+          if (left.length === 0) return;
+          if (ctx.clock.now() >= deadline) throw new TransientError(KustomizeReasons.PruneFailed, `timeout waiting for termination of: [${left.join(', ')}]`);
+          await new Promise<void>((r) => ctx.clock.setTimeout(r, Math.min(pollMs, Math.max(1, deadline - ctx.clock.now()))));
+        }
       },
       statusFrom: (data) => (data.inventory ? { inventory: { entries: data.inventory } } : undefined),
     },

@@ -342,6 +342,9 @@ export class Supervisor {
     } catch (err) {
       this.onError(`removing the finalizer of ${m.key} failed`, err);
     }
+    // A source that is gone has no revision any more: its referrers find out now, not at their interval.
+    const source = refOf(m.object);
+    this.sendTo(this.router.referrersOf(source), { type: 'source.revisionChanged', revision: '', source });
   }
 
   private async ensureFinalizer(obj: KubeObject): Promise<void> {

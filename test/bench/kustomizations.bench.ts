@@ -90,9 +90,26 @@ async function coldStart(n: number, concurrency: number): Promise<BenchFigure[]>
       latencies.push(performance.now() - t);
     }
     latencies.sort((a, b) => a - b);
+
+    // Drift-correction latency: another field manager scales app-0; fluxion's watch sees it and re-applies.
+    const drift: number[] = [];
+    const deploy = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'app-0', namespace: 'apps' };
+    for (let round = 0; round < 100; round++) {
+      const t = performance.now();
+      await cluster.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app-0', namespace: 'apps' }, spec: { replicas: 3 } }, { fieldManager: 'kubectl-edit', force: true });
+      for (;;) {
+        const d = await cluster.get(deploy);
+        if ((d?.spec as { replicas?: number } | undefined)?.replicas === 0) break;
+        await settle(1);
+      }
+      drift.push(performance.now() - t);
+    }
+    drift.sort((a, b) => a - b);
     return [
       { name: `${n} Kustomizations × 4 objects, cold start to all Ready (concurrency ${concurrency})`, value: cold, unit: 's', ...(n === 1000 ? { target: '<= 20 s', peer: { name: 'Flux 2.6 on kind (flux-benchmark)', value: 256 } } : {}), note: `peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB` },
-      { name: `commit-to-applied latency after requestedAt on the source (${n} Kustomizations on it, median of 5)`, value: latencies[2] as number, unit: 'ms', target: 'p50 < 300 ms' },
+      { name: `commit-to-applied latency after requestedAt on the source (${n} Kustomizations on it, median of 5)`, value: latencies[2] as number, unit: 'ms', target: 'p50 < 300 ms', note: `max of 5: ${(latencies[4] as number).toFixed(0)} ms` },
+      { name: `drift-correction latency, p50 of 100 edits by another field manager (${n} Kustomizations)`, value: drift[49] as number, unit: 'ms', target: 'p50 < 300 ms' },
+      { name: `drift-correction latency, p99 of 100 edits (${n} Kustomizations)`, value: drift[98] as number, unit: 'ms', target: 'p99 < 1 s' },
     ];
   } finally {
     await sim.stop();

@@ -188,6 +188,48 @@ describe('Kustomization controller: Git → build → staged apply → prune →
   });
 
   it.each([
+    ['Orphan', true, false],
+    ['Delete', false, true],
+    ['MirrorPrune', false, false],
+    ['MirrorPrune', true, true],
+  ])('on delete with deletionPolicy %s and prune %s, deletes the applied objects: %s', async (deletionPolicy, prune, deleted) => {
+    repo.commit({ 'deploy/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n', 'deploy/cm.yaml': configMap('policy') });
+    await setup({ wait: false, prune, deletionPolicy });
+    await advanceUntil(async () => (await ready())?.status === 'True');
+    await cluster.delete(ksRef());
+    await advanceUntil(async () => (await cluster.get(ksRef())) === undefined);
+    expect((await get('ConfigMap', 'policy')) === undefined).toBe(deleted);
+  });
+
+  it('with deletionPolicy WaitForTermination, keeps its finalizer until the deleted objects are gone', async () => {
+    repo.commit({ 'deploy/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n', 'deploy/cm.yaml': configMap('slow') });
+    await setup({ wait: false, deletionPolicy: 'WaitForTermination' });
+    await advanceUntil(async () => (await ready())?.status === 'True');
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', name: 'slow', namespace: 'apps' };
+    await cluster.patch(cm, { metadata: { finalizers: ['example.com/cleanup'] } }, 'merge');
+    await cluster.delete(ksRef());
+    await advanceUntil(async () => Boolean((await get('ConfigMap', 'slow'))?.metadata.deletionTimestamp));
+    for (let i = 0; i < 10; i++) await clock.advanceAsync(1_000);
+    expect(await cluster.get(ksRef())).toBeDefined();
+    await cluster.patch(cm, { metadata: { finalizers: null } }, 'merge');
+    await advanceUntil(async () => (await cluster.get(ksRef())) === undefined);
+    expect(await get('ConfigMap', 'slow')).toBeUndefined();
+  });
+
+  it('keeps what it applied when its source disappears, and says so', async () => {
+    repo.commit({ 'deploy/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n', 'deploy/cm.yaml': configMap('kept') });
+    await setup({ wait: false });
+    await advanceUntil(async () => (await ready())?.status === 'True');
+    await cluster.delete({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: 'app', namespace: 'flux-system' });
+    // No request and no interval: the source's finalisation tells its referrers.
+    await advanceUntil(async () => (await ready())?.status === 'False');
+    expect(await ready()).toMatchObject({ reason: 'ArtifactFailed' });
+    expect((await ready())?.message).toBe("Source 'GitRepository/flux-system/app' not found");
+    expect(await get('ConfigMap', 'kept')).toBeDefined();
+    expect((await status()).inventory?.entries.map((e) => e.id)).toContain('apps_kept__ConfigMap');
+  });
+
+  it.each([
     ['an unknown kind with no CRD', 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: apps\n', 'Widget'],
     ['a namespace that does not exist', configMap('lost').replace('namespace: apps', 'namespace: nowhere'), 'namespaces "nowhere" not found'],
   ])('fails the apply on %s, naming it, and prunes nothing', async (_what, manifest, message) => {
