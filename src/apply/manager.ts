@@ -21,6 +21,8 @@ export interface ApplyOptions {
   fieldManager: string;
   /** Told of every object as it stands after it was applied or found unchanged (drift watching). */
   onApplied?: (live: KubeObject) => void;
+  /** Told before an object is written, and with `false` when the write failed (drift watching holds its events meanwhile). */
+  onApplying?: (ref: ObjectRef, writing: boolean) => void;
   /** Recreate objects whose immutable fields changed (spec.force or the force annotation). */
   force?: boolean;
   /** Labels every applied object gets (the owner labels). */
@@ -93,7 +95,14 @@ export class ApplyManager {
       options.onApplied?.(live);
       return { subject, action: 'unchanged' };
     }
-    const result = await this.tryApply(obj, { fieldManager: options.fieldManager, force: takeOwnership, dryRun: false }, force);
+    options.onApplying?.(refOf(obj), true);
+    let result: KubeObject;
+    try {
+      result = await this.tryApply(obj, { fieldManager: options.fieldManager, force: takeOwnership, dryRun: false }, force);
+    } catch (err) {
+      options.onApplying?.(refOf(obj), false);
+      throw err;
+    }
     options.onApplied?.(result);
     return { subject, action: live ? 'configured' : 'created' };
   }

@@ -35,6 +35,11 @@ export interface EffectContext {
   routing: Routing;
   cluster: Cluster;
   clock: Clock;
+  /**
+   * Lets `ms` of clock time pass. Inside a step this frees the kind's concurrency slot meanwhile,
+   * so waiting for rollouts does not hold back other objects' reconciles.
+   */
+  sleep(ms: number): Promise<void>;
 }
 
 export interface ControllerSpec {
@@ -85,13 +90,18 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
   const group = spec.apiVersion.split('/')[0] ?? '';
 
   const actors: Record<string, AnyActorLogic> = {};
+  const firstStep = Object.keys(spec.steps)[0];
   for (const [name, step] of Object.entries(spec.steps)) {
     actors[name] = fromPromise<StepOutput, StepInput>(async ({ input }) => {
       const env = input.env as ActorEnv;
       // An invalid spec cannot succeed until it changes: Stalled, naming every bad field.
       const check = tryNormalize(input.object);
       if (!check.ok) throw new StalledError(FluxionReasons.InvalidSpec, check.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
-      return env.routing.limiter.run(spec.kind, () => step({ ...input, object: check.object }, env.ctx));
+      return env.routing.limiter.run(
+        spec.kind,
+        (slot) => step({ ...input, object: check.object }, { ...env.ctx, sleep: (ms) => slot.pause(env.ctx.sleep(ms)) }),
+        { continuing: name !== firstStep },
+      );
     });
   }
   actors.finalize = fromPromise<void, { object: KubeObject; env?: unknown }>(async ({ input }) => {
@@ -157,7 +167,7 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
       const current = slim(normalized.ok ? normalized.object : object);
       if (!normalized.ok) onError(`${spec.kind}/${ref.namespace}/${ref.name} is invalid: ${normalized.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, undefined);
       const timing = normalized.ok ? timingOf(current) : { intervalMs: 600_000, retryIntervalMs: 600_000, timeoutMs: 60_000 };
-      const env: ActorEnv = { ref, uid: object.metadata.uid, routing, ctx: { routing, cluster: deps.cluster, clock: deps.clock }, writes: Promise.resolve() };
+      const env: ActorEnv = { ref, uid: object.metadata.uid, routing, ctx: { routing, cluster: deps.cluster, clock: deps.clock, sleep: (ms) => new Promise<void>((r) => deps.clock.setTimeout(r, ms)) }, writes: Promise.resolve() };
       const actor = createActor(provided, {
         clock: deps.clock,
         input: {

@@ -34,6 +34,8 @@ function flatten(v: unknown, out: Record<string, true> = {}): Record<string, tru
 
 export class DriftWatcher {
   private readonly applied = new Map<string, string>();
+  /** Objects fluxion is writing right now: their watch events describe our own write, which may arrive before the write returns. */
+  private readonly writing = new Map<string, number>();
   private readonly watches = new Map<string, Promise<Watch>>();
   private sink: DriftSink = () => undefined;
   private stopped = false;
@@ -45,9 +47,25 @@ export class DriftWatcher {
     this.sink = sink;
   }
 
-  /** Records the object as fluxion applied it, and makes sure its kind is watched. */
+  /**
+   * Marks an object as being written by fluxion (`true`), or the write as failed (`false`).
+   * Changes seen while the write is in flight are ours (or overwritten by ours) and are not drift.
+   */
+  writingObject(ref: ObjectRef, writing: boolean): void {
+    const key = keyOf(ref);
+    const n = (this.writing.get(key) ?? 0) + (writing ? 1 : -1);
+    if (n > 0) this.writing.set(key, n);
+    else this.writing.delete(key);
+  }
+
+  /** Records the object as fluxion applied it (ending a write in flight), and makes sure its kind is watched. */
   track(live: KubeObject): void {
-    this.applied.set(keyOf(refOf(live)), fingerprint(live));
+    const key = keyOf(refOf(live));
+    this.applied.set(key, fingerprint(live));
+    // The write returned: events from now on are compared with what it produced.
+    const n = (this.writing.get(key) ?? 0) - 1;
+    if (n > 0) this.writing.set(key, n);
+    else this.writing.delete(key);
     const { group } = splitApiVersion(live.apiVersion);
     const kindKey = `${group}/${live.kind}`;
     if (this.stopped || this.watches.has(kindKey)) return;
@@ -70,7 +88,7 @@ export class DriftWatcher {
   private observe(obj: KubeObject, deleted: boolean): void {
     const key = keyOf(refOf(obj));
     const expected = this.applied.get(key);
-    if (expected === undefined) return;
+    if (expected === undefined || this.writing.has(key)) return;
     if (!deleted && fingerprint(obj) === expected) return;
     if (deleted) this.applied.delete(key);
     const name = obj.metadata.labels?.[Labels.kustomizeName];

@@ -183,7 +183,9 @@ export function kustomizationController(options: KustomizationControllerOptions,
               fieldManager: KUSTOMIZE_FIELD_MANAGER,
               force: ks.spec.force ?? false,
               ownerLabels: ownerLabels(ks),
-              ...(options.drift ? { onApplied: (live: KubeObject) => options.drift?.track(live) } : {}),
+              ...(options.drift
+                ? { onApplied: (live: KubeObject) => options.drift?.track(live), onApplying: (ref: ObjectRef, writing: boolean) => options.drift?.writingObject(ref, writing) }
+                : {}),
             });
           } catch (err) {
             const message = (err as Error).message;
@@ -231,7 +233,7 @@ export function kustomizationController(options: KustomizationControllerOptions,
             }
             if (pending.length === 0) return {};
             if (ctx.clock.now() >= deadline) throw new TransientError(KustomizeReasons.HealthCheckFailed, `health check failed after ${Math.round(timeoutMs / 1000)}s: timeout waiting for: [${pending.join(', ')}]`);
-            await new Promise<void>((r) => ctx.clock.setTimeout(r, Math.min(pollMs, Math.max(1, deadline - ctx.clock.now()))));
+            await ctx.sleep(Math.min(pollMs, Math.max(1, deadline - ctx.clock.now())));
           }
         },
       },
@@ -255,7 +257,7 @@ export function kustomizationController(options: KustomizationControllerOptions,
           for (const ref of refs) if (await ctx.cluster.get(ref)) left.push(subjectOf(ref));
           if (left.length === 0) return;
           if (ctx.clock.now() >= deadline) throw new TransientError(KustomizeReasons.PruneFailed, `timeout waiting for termination of: [${left.join(', ')}]`);
-          await new Promise<void>((r) => ctx.clock.setTimeout(r, Math.min(pollMs, Math.max(1, deadline - ctx.clock.now()))));
+          await ctx.sleep(Math.min(pollMs, Math.max(1, deadline - ctx.clock.now())));
         }
       },
       statusFrom: (data) => (data.inventory ? { inventory: { entries: data.inventory } } : undefined),

@@ -31,4 +31,35 @@ describe('Limiter', () => {
       { numRuns: 80 },
     );
   });
+
+  it('serves continuing steps before first steps, and a paused slot lets others run', async () => {
+    const limiter = new Limiter(1);
+    const log: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = limiter.run('k', async () => {
+      log.push('a1');
+      await gate;
+    });
+    const waitingNew = limiter.run('k', async () => void log.push('b1'));
+    const waitingContinuing = limiter.run('k', async () => void log.push('a2'), { continuing: true });
+    release();
+    await Promise.all([first, waitingNew, waitingContinuing]);
+    expect(log).toEqual(['a1', 'a2', 'b1']);
+
+    log.length = 0;
+    let wake!: () => void;
+    const sleeping = limiter.run('k', async (slot) => {
+      log.push('sleep');
+      await slot.pause(new Promise<void>((r) => (wake = r)));
+      log.push('woke');
+    });
+    await settle(2);
+    await limiter.run('k', async () => void log.push('other'));
+    expect(limiter.stats()['k']?.running).toBe(0);
+    wake();
+    await sleeping;
+    expect(log).toEqual(['sleep', 'other', 'woke']);
+    expect(limiter.stats()['k']).toMatchObject({ running: 0, queued: 0, maxRunning: 1 });
+  });
 });
