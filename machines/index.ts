@@ -23,10 +23,25 @@ export const kustomizationMachine = createLifecycleMachine({
   healthCheck: true,
 });
 
+/**
+ * HelmRelease: dependencies, the chart, then helm-controller's decision loop. `determine` reads
+ * the release as Helm stored it and names the next action — install when absent, upgrade when
+ * out of sync, correctDrift when the cluster drifted, test when tests are due, rollback or
+ * uninstall to remediate a failure (counting retries), unlock a release left pending by a crash —
+ * until the release is in sync.
+ */
+export const helmReleaseMachine = createLifecycleMachine({
+  id: 'helmRelease',
+  description: 'HelmRelease: wait for dependencies, load the chart, then install/upgrade/test/remediate until the release is in sync.',
+  steps: ['checkDependencies', 'loadChart'],
+  decision: { step: 'determine', actions: ['install', 'upgrade', 'correctDrift', 'test', 'rollback', 'uninstall', 'unlock'] },
+});
+
 export const machines = {
   lifecycle: lifecycleMachine,
   gitRepository: gitRepositoryMachine,
   kustomization: kustomizationMachine,
+  helmRelease: helmReleaseMachine,
 } as const;
 
 export type MachineName = keyof typeof machines;

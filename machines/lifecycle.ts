@@ -29,6 +29,14 @@ export interface StepInput {
   env?: unknown;
 }
 
+/** One action of a decision loop and how it ended (`data.actions`, oldest first). */
+export interface ActionRecord {
+  action: string;
+  ok: boolean;
+  reason?: string;
+  message?: string;
+}
+
 /** What a pipeline step returns. */
 export interface StepOutput {
   /** Merged into the data later steps see. */
@@ -169,6 +177,15 @@ export const lifecycleSetup = setup({
     applyStaged: notProvided('applyStaged'),
     prune: notProvided('prune'),
     checkHealth: notProvided('checkHealth'),
+    loadChart: notProvided('loadChart'),
+    determine: notProvided('determine'),
+    install: notProvided('install'),
+    upgrade: notProvided('upgrade'),
+    test: notProvided('test'),
+    rollback: notProvided('rollback'),
+    uninstall: notProvided('uninstall'),
+    unlock: notProvided('unlock'),
+    correctDrift: notProvided('correctDrift'),
     finalize: fromPromise<void, { object: KubeObject; env?: unknown }>(async () => {
       throw new Error('effect "finalize" was not provided');
     }),
@@ -203,6 +220,17 @@ export const lifecycleSetup = setup({
         message: out.message ?? context.message,
       };
     }),
+    /** Records how a decision-loop action ended, for the next decision (see `LifecycleOptions.decision`). */
+    takeAction: assign(({ context, event }, params: { action: string; ok: boolean }) => {
+      const out = params.ok ? ((event as unknown as { output?: StepOutput }).output ?? {}) : {};
+      const failure = params.ok ? undefined : toFailure((event as unknown as { error?: unknown }).error);
+      const actions = (context.data.actions as ActionRecord[] | undefined) ?? [];
+      return {
+        data: { ...context.data, ...(out.data ?? {}), actions: [...actions, { action: params.action, ok: params.ok, ...(failure ? { reason: failure.reason, message: failure.message } : {}) }] },
+        attemptedRevision: out.revision ?? context.attemptedRevision,
+        message: out.message ?? context.message,
+      };
+    }),
     succeed: assign(({ context }) => ({ failures: 0, failure: undefined, appliedRevision: context.attemptedRevision ?? context.appliedRevision })),
     fail: assign(({ context, event }) => ({
       failure: toFailure((event as unknown as { error?: unknown }).error),
@@ -220,6 +248,7 @@ export const lifecycleSetup = setup({
     suspended: ({ context }) => (context.object.spec as { suspend?: boolean } | undefined)?.suspend === true,
     pending: ({ context }) => context.pendingReconcile,
     unchanged: ({ event }) => (event as unknown as { output?: StepOutput }).output?.unchanged === true,
+    nextIs: ({ event }, params: { action: string }) => (event as unknown as { output?: StepOutput }).output?.data?.next === params.action,
     stalledFailure: ({ event }) => toFailure((event as unknown as { error?: unknown }).error).kind === 'stalled',
     waitingFailure: ({ event }) => toFailure((event as unknown as { error?: unknown }).error).kind === 'waiting',
     revisionChanged: ({ context }) => context.appliedRevision !== undefined && context.appliedRevision !== context.revisionBefore,
@@ -264,21 +293,60 @@ const failureTargets = (root: string): unknown[] => [
  * A pipeline of named steps, run in order inside `Reconciling`. The steps named in
  * `shortCircuit` may end the run early by returning `unchanged` (nothing to do).
  */
-export function pipeline(root: string, steps: readonly string[], shortCircuit: readonly string[] = []): Cfg {
+export function pipeline(root: string, steps: readonly string[], shortCircuit: readonly string[] = [], decision?: DecisionLoop): Cfg {
   const states: Cfg = {};
+  const stepInput = ({ context }: { context: LifecycleContext }): StepInput => ({ object: context.object, data: context.data, attempt: context.failures + 1, env: context.env });
+  const afterLinear = decision ? decision.step : `#${root}.Applied`;
+  if (decision) {
+    states[decision.step] = {
+      description: `Decide the next action (${decision.actions.join(', ')}) or done`,
+      invoke: {
+        src: decision.step,
+        input: stepInput,
+        onDone: [
+          ...decision.actions.map((action) => ({ guard: { type: 'nextIs', params: { action } }, target: action, actions: 'takeStep' })),
+          { target: `#${root}.Applied`, actions: 'takeStep' },
+        ],
+        onError: failureTargets(root),
+      },
+    };
+    for (const action of decision.actions) {
+      states[action] = {
+        invoke: {
+          src: action,
+          input: stepInput,
+          onDone: { target: decision.step, actions: { type: 'takeAction', params: { action, ok: true } } },
+          onError: { target: decision.step, actions: { type: 'takeAction', params: { action, ok: false } } },
+        },
+      };
+    }
+  }
   steps.forEach((step, i) => {
     const next = steps[i + 1];
-    const done = next ? { target: next, actions: 'takeStep' } : { target: `#${root}.Applied`, actions: 'takeStep' };
+    const done = next ? { target: next, actions: 'takeStep' } : { target: afterLinear, actions: 'takeStep' };
     states[step] = {
       invoke: {
         src: step,
-        input: ({ context }: { context: LifecycleContext }): StepInput => ({ object: context.object, data: context.data, attempt: context.failures + 1, env: context.env }),
+        input: stepInput,
         onDone: next && shortCircuit.includes(step) ? [{ guard: 'unchanged', target: `#${root}.Applied`, actions: 'takeStep' }, done] : done,
         onError: failureTargets(root),
       },
     };
   });
   return { initial: steps[0], states };
+}
+
+/**
+ * A loop after the linear steps: `step` decides what to do next by returning `data.next`, naming
+ * one of `actions` (each runs in its own state) or anything else for done. Every action's outcome,
+ * success or failure, is appended to `data.actions` and the decision runs again. This is how
+ * helm-controller drives a release: install or upgrade, then test, remediate a failure (rollback
+ * or uninstall, counting retries), until the release is in sync or the decision gives up by
+ * failing (retry later) or stalling (retries exhausted).
+ */
+export interface DecisionLoop {
+  step: string;
+  actions: readonly string[];
 }
 
 export interface LifecycleOptions {
@@ -291,6 +359,8 @@ export interface LifecycleOptions {
   shortCircuit?: readonly string[];
   /** Run the `checkHealth` actor in `Applied` (workloads); sources go straight to Healthy. */
   healthCheck?: boolean;
+  /** A decision loop after `steps` (HelmRelease actions). */
+  decision?: DecisionLoop;
 }
 
 /** Builds a lifecycle machine. */
@@ -375,7 +445,7 @@ export function createLifecycleMachine(options: LifecycleOptions) {
         description: 'Running the reconcile pipeline.',
         entry: ['startRun', 'enterReconciling', { type: 'writeStatus', params: ({ context }: { context: LifecycleContext }) => ({ status: context.status }) }],
         on: { ...busyHandlers, suspend: { target: 'Suspended', actions: 'note' }, 'object.deleted': { target: 'Finalizing', actions: 'note' } },
-        ...(pipeline(root, steps, options.shortCircuit) as object),
+        ...(pipeline(root, steps, options.shortCircuit, options.decision) as object),
       },
       Applied: { description: 'The desired state is applied; checking health.', ...(applied as object) },
       Healthy: {
