@@ -1,0 +1,93 @@
+/**
+ * Reading YAML as Helm does (sigs.k8s.io/yaml over go-yaml v2, then JSON): YAML 1.1 booleans
+ * (`yes`, `on`…), numbers as float64, timestamps kept as strings, keys as strings.
+ */
+import { parseAllDocuments, parseDocument } from 'yaml';
+import type { ScalarTag, Tags } from 'yaml';
+import type { GoMap } from '../template/values.js';
+import { isGoMap } from '../template/values.js';
+import { HelmError } from './errors.js';
+
+/** go-yaml v2 reads anything ParseFloat accepts in this shape as a float. */
+const goFloat: ScalarTag = {
+  identify: (v) => typeof v === 'number',
+  default: true,
+  tag: 'tag:yaml.org,2002:float',
+  test: /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/,
+  resolve: (s) => parseFloat(s),
+};
+
+function goTags(tags: Tags): Tags {
+  // go-yaml v2 has no sexagesimal numbers and leaves timestamps as strings for interface{}.
+  const kept = tags.filter((t) => {
+    const tag = t as { tag?: string; format?: string };
+    return tag.tag !== 'tag:yaml.org,2002:timestamp' && tag.format !== 'TIME';
+  });
+  return [...kept, goFloat];
+}
+
+const options = { version: '1.1', merge: true, customTags: goTags, uniqueKeys: false, strict: false } as const;
+
+function firstError(doc: { errors: { message: string; linePos?: [{ line: number; col: number }] | [{ line: number; col: number }, { line: number; col: number }] }[] }): string | undefined {
+  const e = doc.errors[0];
+  if (!e) return undefined;
+  const line = e.linePos?.[0]?.line;
+  return `${line ? `line ${line}: ` : ''}${e.message.split('\n')[0]}`;
+}
+
+/** Makes the value JSON-shaped as Helm's YAML→JSON conversion leaves it. */
+function jsonShape(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (Array.isArray(v)) return v.map(jsonShape);
+  if (v instanceof Map) {
+    const out: GoMap = {};
+    for (const [k, x] of v) out[String(k)] = jsonShape(x);
+    return out;
+  }
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' && !Number.isFinite(v)) {
+    throw new HelmError(`error converting YAML to JSON: json: unsupported value: ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}`);
+  }
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (v !== null && typeof v === 'object') {
+    const out: GoMap = {};
+    for (const [k, x] of Object.entries(v)) out[k] = jsonShape(x);
+    return out;
+  }
+  return v;
+}
+
+/** Parses one YAML document into a plain value (null when empty). */
+export function readYaml(text: string, what: string): unknown {
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), options);
+  const err = firstError(doc as never);
+  if (err) throw new HelmError(`${what}: error converting YAML to JSON: yaml: ${err}`);
+  try {
+    return jsonShape(doc.toJS({ maxAliasCount: -1, mapAsMap: false }));
+  } catch (e) {
+    if (e instanceof HelmError) throw new HelmError(`${what}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** A values file: a mapping or nothing. Helm's `chartutil.ReadValues`. */
+export function readValues(text: string, what: string): GoMap {
+  const v = readYaml(text, what);
+  if (v === null) return {};
+  if (!isGoMap(v)) {
+    throw new HelmError(`${what}: error unmarshaling JSON: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : 'bool'} into Go value of type map[string]interface {}`);
+  }
+  return v;
+}
+
+/** Every document of a YAML stream, as plain values (used for manifest objects). */
+export function readYamlDocuments(text: string, what: string): unknown[] {
+  const out: unknown[] = [];
+  for (const doc of parseAllDocuments(text, options)) {
+    const err = firstError(doc as never);
+    if (err) throw new HelmError(`${what}: error converting YAML to JSON: yaml: ${err}`);
+    const v = jsonShape(doc.toJS({ maxAliasCount: -1, mapAsMap: false }));
+    if (v !== null) out.push(v);
+  }
+  return out;
+}
