@@ -28,6 +28,8 @@ export interface EngineOptions {
   concurrency?: number;
   /** Reconcile only objects matching this label selector (Flux's --watch-label-selector, for sharding). */
   watchLabelSelector?: string;
+  /** Reconcile only objects in this namespace (Flux's --watch-all-namespaces=false). Default: all. */
+  watchNamespace?: string;
   /** Called with every controller error (for logs). */
   onError?: (message: string, err: unknown) => void;
   randomSeed?: () => number;
@@ -64,6 +66,7 @@ export function createEngine(options: EngineOptions): Engine {
       kustomizationController({ storage, healthPollMs: options.healthPollMs ?? 500, drift }, deps),
     ],
     ...(options.watchLabelSelector ? { labelSelector: options.watchLabelSelector } : {}),
+    ...(options.watchNamespace ? { namespace: options.watchNamespace } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
   });
   for (const kind of engineKinds) supervisor.limiter.setLimit(kind, options.concurrency ?? 4);

@@ -57,6 +57,8 @@ export interface SupervisorOptions {
   limiter?: Limiter;
   /** Only objects matching this label selector (Flux sharding: `sharding.fluxcd.io/key=shard1`). */
   labelSelector?: string;
+  /** Only objects in this namespace (Flux's `--watch-all-namespaces=false`); default all. */
+  namespace?: string;
   onError?: (message: string, err: unknown) => void;
 }
 
@@ -101,6 +103,7 @@ export class Supervisor {
   private readonly routing: Routing;
   private readonly onError: (message: string, err: unknown) => void;
   private readonly labelSelector: string | undefined;
+  private readonly namespace: string | undefined;
   private running = false;
 
   constructor(options: SupervisorOptions) {
@@ -112,6 +115,7 @@ export class Supervisor {
     this.registrations = options.registrations;
     this.limiter = options.limiter ?? new Limiter(4);
     this.labelSelector = options.labelSelector;
+    this.namespace = options.namespace;
     this.onError = options.onError ?? (() => undefined);
     this.routing = {
       notifyRevision: (source, revision, after) => this.deliver(after, () => this.sendTo(this.router.referrersOf(source), { type: 'source.revisionChanged', revision, source })),
@@ -165,13 +169,18 @@ export class Supervisor {
 
   // ---- watching -------------------------------------------------------------------------
 
+  /** The slice of objects this supervisor owns: its shard (label selector) and namespace. */
+  private scope(): { labelSelector?: string; namespace?: string } {
+    return { ...(this.labelSelector ? { labelSelector: this.labelSelector } : {}), ...(this.namespace ? { namespace: this.namespace } : {}) };
+  }
+
   private async watchKind(reg: Registration): Promise<void> {
     let resourceVersion = await this.relist(reg);
     const loop = async (): Promise<void> => {
       while (this.running) {
         let gone = false;
         const watch = await this.cluster.watch(
-          { apiVersion: reg.apiVersion, kind: reg.kind, resourceVersion, ...(this.labelSelector ? { labelSelector: this.labelSelector } : {}) },
+          { apiVersion: reg.apiVersion, kind: reg.kind, resourceVersion, ...this.scope() },
           (event) => {
             if (event.type === 'ERROR') {
               gone = true;
@@ -195,7 +204,7 @@ export class Supervisor {
 
   /** Lists a kind, observes every object, and forgets actors whose objects are gone. */
   private async relist(reg: Registration): Promise<string> {
-    const list = await this.cluster.list({ apiVersion: reg.apiVersion, kind: reg.kind, ...(this.labelSelector ? { labelSelector: this.labelSelector } : {}) });
+    const list = await this.cluster.list({ apiVersion: reg.apiVersion, kind: reg.kind, ...this.scope() });
     const present = new Set<string>();
     for (const obj of list.items) {
       present.add(keyOf(refOf(obj)));

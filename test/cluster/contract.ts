@@ -400,6 +400,23 @@ export function runClusterContract({ name, newCluster }: ContractOptions): void 
         expect(events.map((e) => e.object.metadata.name)).toEqual(['yes']);
         w.stop();
       });
+
+      it('reports an object relabelled out of a label selector as DELETED, and back in as ADDED', async () => {
+        const col = collector();
+        await c.create(cm('moving', {}, 'default', { pick: 'yes' }));
+        const list = await c.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default' });
+        const w = await c.watch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', labelSelector: 'pick=yes', resourceVersion: list.resourceVersion }, col.onEvent);
+        const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'moving', namespace: 'default' };
+        await c.patch(ref, { metadata: { labels: { pick: 'no' } } }, 'merge');
+        await c.patch(ref, { data: { unseen: 'x' } }, 'merge');
+        await c.patch(ref, { metadata: { labels: { pick: 'yes' } } }, 'merge');
+        const events = await col.next(2);
+        expect(events.map((e) => [e.type, e.object.metadata.labels?.pick])).toEqual([
+          ['DELETED', 'no'],
+          ['ADDED', 'yes'],
+        ]);
+        w.stop();
+      });
     });
 
     describe('events', () => {

@@ -38,7 +38,9 @@ export interface World {
  * A world where GitRepositories "fetch" the revision in their `spec.ref.commit` (or `r0`) and
  * Kustomizations check dependencies then succeed. `wrap` lets tests intercept registrations.
  */
-export async function world(options: { wrap?: (r: Registration) => Registration; fail?: (key: string) => Error | undefined } = {}): Promise<World> {
+export async function world(
+  options: { wrap?: (r: Registration) => Registration; fail?: (key: string) => Error | undefined; labelSelector?: string; namespace?: string } = {},
+): Promise<World> {
   const clock = new ManualClock();
   const cluster = new MemoryCluster({ clock, crds: fluxCrds() });
   await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } });
@@ -96,7 +98,10 @@ export async function world(options: { wrap?: (r: Registration) => Registration;
       }),
   };
   const wrap = options.wrap ?? ((r: Registration) => r);
-  const supervisor = new Supervisor({ cluster, clock, random: () => 0.5, registrations: [wrap(withArtifact), wrap(createController(ks, deps))] });
+  const supervisor = new Supervisor({ cluster, clock, random: () => 0.5, registrations: [wrap(withArtifact), wrap(createController(ks, deps))],
+    ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+  });
   await supervisor.start();
   return { clock, cluster, supervisor, runs, flush: () => settle(10) };
 }

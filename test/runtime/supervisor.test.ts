@@ -54,6 +54,60 @@ describe('Supervisor', () => {
   });
 });
 
+describe('Supervisor scope (sharding)', () => {
+  const labelled = (name: string, shard: string | undefined, namespace = 'flux-system') => {
+    const obj = gitRepository(name);
+    return { ...obj, metadata: { ...obj.metadata, namespace, ...(shard ? { labels: { 'sharding.fluxcd.io/key': shard } } : {}) } };
+  };
+
+  it('with --watch-label-selector reconciles only its shard, and picks up an object relabelled into it', async () => {
+    const w = await world({ labelSelector: 'sharding.fluxcd.io/key=shard1' });
+    await w.cluster.create(labelled('mine', 'shard1'));
+    await w.cluster.create(labelled('theirs', 'shard2'));
+    await w.cluster.create(labelled('unsharded', undefined));
+    await w.flush();
+    expect(w.runs).toEqual(['GitRepository/mine']);
+    expect((await w.cluster.get({ ...repoRef, name: 'theirs' }))?.status).toBeUndefined();
+    await w.cluster.patch({ ...repoRef, name: 'theirs' }, { metadata: { labels: { 'sharding.fluxcd.io/key': 'shard1' } } }, 'merge');
+    await w.flush();
+    expect(w.runs).toEqual(['GitRepository/mine', 'GitRepository/theirs']);
+    await w.supervisor.stop();
+  });
+
+  it('lets go of an object relabelled to another shard without finalizing it', async () => {
+    const w = await world({ labelSelector: 'sharding.fluxcd.io/key=shard1' });
+    await w.cluster.create(labelled('moving', 'shard1'));
+    await w.flush();
+    expect(w.supervisor.stats().actors).toBe(1);
+    await w.cluster.patch({ ...repoRef, name: 'moving' }, { metadata: { labels: { 'sharding.fluxcd.io/key': 'shard2' } } }, 'merge');
+    await w.flush();
+    expect(w.supervisor.stats().actors).toBe(0);
+    const live = await w.cluster.get({ ...repoRef, name: 'moving' });
+    expect(live?.metadata.finalizers).toContain(FLUX_FINALIZER);
+    expect(live?.metadata.deletionTimestamp).toBeUndefined();
+    await w.supervisor.stop();
+  });
+
+  it('the complement selector (!sharding.fluxcd.io/key) takes what no shard owns', async () => {
+    const w = await world({ labelSelector: '!sharding.fluxcd.io/key' });
+    await w.cluster.create(labelled('mine', 'shard1'));
+    await w.cluster.create(labelled('unsharded', undefined));
+    await w.flush();
+    expect(w.runs).toEqual(['GitRepository/unsharded']);
+    await w.supervisor.stop();
+  });
+
+  it('with a watch namespace reconciles only that namespace', async () => {
+    const w = await world({ namespace: 'flux-system' });
+    await w.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
+    await w.cluster.create(labelled('here', undefined));
+    await w.cluster.create(labelled('elsewhere', undefined, 'team-a'));
+    await w.flush();
+    expect(w.runs).toEqual(['GitRepository/here']);
+    await w.supervisor.stop();
+  });
+});
+
 describe('Routing', () => {
   it("delivers a source's new revision to exactly the objects that reference it", async () => {
     const w = await world();

@@ -80,6 +80,8 @@ interface Change {
   gk: string;
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   object: KubeObject;
+  /** For MODIFIED: the object as last published, so selector watches see it enter or leave. */
+  previous?: KubeObject;
 }
 
 interface Watcher {
@@ -122,6 +124,8 @@ export class MemoryCluster implements Cluster {
   private readonly ownedBy = new Map<string, string[]>();
   private readonly watchers = new Map<string, Set<Watcher>>();
   private readonly history: Change[] = [];
+  /** The object each key last published (a reference, not a copy: writes replace objects). */
+  private readonly published = new Map<string, KubeObject>();
   private readonly eventNames = new Map<string, string>();
   private readonly timers = new Map<string, unknown>();
   private rv = 0;
@@ -624,7 +628,9 @@ export class MemoryCluster implements Cluster {
       if (!set) this.owners.set(uid, (set = new Set()));
       set.add(key);
     }
-    this.publish({ rv: this.rv, gk, type, object: entry.obj });
+    const previous = this.published.get(key);
+    this.published.set(key, entry.obj);
+    this.publish({ rv: this.rv, gk, type, object: entry.obj, ...(type === 'MODIFIED' && previous && previous !== entry.obj ? { previous } : {}) });
     this.afterCommit(k, entry, type);
   }
 
@@ -642,10 +648,16 @@ export class MemoryCluster implements Cluster {
     if (w.stopped) return;
     const obj = change.object;
     if (w.namespace && obj.metadata.namespace !== w.namespace) return;
-    if (!matchesLabels(w.labels, obj.metadata.labels) || !matchesFields(w.fields, obj)) return;
+    const selects = (o: KubeObject): boolean => matchesLabels(w.labels, o.metadata.labels) && matchesFields(w.fields, o);
+    const now = selects(obj);
+    // As the API server's watch cache: an object that stops matching a selector is DELETED for
+    // that watch, one that starts matching is ADDED.
+    const before = change.previous ? selects(change.previous) : now;
+    if (!now && !before) return;
+    const type = now === before ? change.type : now ? 'ADDED' : 'DELETED';
     const object = copy(obj);
     if ((this.kinds.get(w.gk)?.versions.length ?? 0) > 1) object.apiVersion = w.apiVersion;
-    w.queue.push({ type: change.type, object });
+    w.queue.push({ type, object });
     this.schedule(w);
   }
 
@@ -804,6 +816,7 @@ export class MemoryCluster implements Cluster {
     const key = `${gk}/${ns}/${entry.obj.metadata.name}`;
     for (const uid of this.ownedBy.get(key) ?? []) this.owners.get(uid)?.delete(key);
     this.ownedBy.delete(key);
+    this.published.delete(key);
     const gone = copy(entry.obj);
     gone.metadata.resourceVersion = String(++this.rv);
     this.publish({ rv: this.rv, gk, type: 'DELETED', object: gone });
