@@ -11,6 +11,8 @@ export interface CliIO {
   /** Working directory for relative paths. */
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Aborted to stop a long-running command (tests; the binary uses SIGTERM/SIGINT). */
+  signal?: AbortSignal;
 }
 
 export interface CliCommand {

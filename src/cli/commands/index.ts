@@ -2,8 +2,9 @@ import type { CliCommand } from '../command.js';
 import { chartsCommand } from './charts.js';
 import { crdsCommand } from './crds.js';
 import { demoCommand } from './demo.js';
+import { installCommand } from './install.js';
 import { kustomizeCommand } from './kustomize.js';
 import { simCommand } from './sim.js';
 
 /** Every sub-command, in the order `fluxion --help` lists them. */
-export const commands: CliCommand[] = [chartsCommand, crdsCommand, demoCommand, kustomizeCommand, simCommand];
+export const commands: CliCommand[] = [chartsCommand, crdsCommand, demoCommand, installCommand, kustomizeCommand, simCommand];
