@@ -1,7 +1,7 @@
 /** Every machine fluxion runs, by name. Charts in docs/ are generated from this list. */
 import { createLifecycleMachine } from './lifecycle.js';
 
-/** The shared lifecycle with a single `reconcile` step (HelmRepository, HelmChart, HelmRelease for now). */
+/** The shared lifecycle with a single `reconcile` step (kinds without their own pipeline yet). */
 export const lifecycleMachine = createLifecycleMachine({
   id: 'lifecycle',
   description: 'The lifecycle every Flux object shares: one reconcile step, then Healthy until the next interval.',
@@ -13,6 +13,14 @@ export const gitRepositoryMachine = createLifecycleMachine({
   description: 'GitRepository: check the remote ref, fetch only when it moved, store the artifact, tell referrers.',
   steps: ['checkRemote', 'fetch', 'storeArtifact'],
   shortCircuit: ['checkRemote'],
+});
+
+/** HelmRepository: fetch index.yaml; store it only when its digest moved. */
+export const helmRepositoryMachine = createLifecycleMachine({
+  id: 'helmRepository',
+  description: 'HelmRepository: fetch the index, store it when its digest changed, tell referrers.',
+  steps: ['fetchIndex', 'storeArtifact'],
+  shortCircuit: ['fetchIndex'],
 });
 
 /** Kustomization: dependencies, artifact, build, staged apply, prune, then health checks. */
@@ -40,6 +48,7 @@ export const helmReleaseMachine = createLifecycleMachine({
 export const machines = {
   lifecycle: lifecycleMachine,
   gitRepository: gitRepositoryMachine,
+  helmRepository: helmRepositoryMachine,
   kustomization: kustomizationMachine,
   helmRelease: helmReleaseMachine,
 } as const;

@@ -80,6 +80,8 @@ interface ActorEnv {
   ctx: EffectContext;
   /** Status writes of this object, in order; notifications wait for them. */
   writes: Promise<void>;
+  /** The status as last read or written: steps see it on their object (stored artifact, inventory…). */
+  status: Record<string, unknown> | undefined;
 }
 
 const envOf = (context: LifecycleContext): ActorEnv => context.env as ActorEnv;
@@ -99,7 +101,7 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
       if (!check.ok) throw new StalledError(FluxionReasons.InvalidSpec, check.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
       return env.routing.limiter.run(
         spec.kind,
-        (slot) => step({ ...input, object: check.object }, { ...env.ctx, sleep: (ms) => slot.pause(env.ctx.sleep(ms)) }),
+        (slot) => step({ ...input, object: env.status ? { ...check.object, status: env.status } : check.object }, { ...env.ctx, sleep: (ms) => slot.pause(env.ctx.sleep(ms)) }),
         { continuing: name !== firstStep },
       );
     });
@@ -118,6 +120,7 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
         const live = await deps.cluster.get(env.ref);
         if (!live || live.metadata.deletionTimestamp) return;
         const next = { ...((live.status as Record<string, unknown> | undefined) ?? {}), ...patch };
+        env.status = next;
         spec.decorate?.(next, context, new Date(deps.clock.now()));
         const { resourceVersion: _rv, ...metadata } = live.metadata;
         await deps.cluster.updateStatus({ ...live, metadata: { ...metadata, name: live.metadata.name }, status: next }, { fieldManager: spec.reportingController });
@@ -167,7 +170,7 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
       const current = slim(normalized.ok ? normalized.object : object);
       if (!normalized.ok) onError(`${spec.kind}/${ref.namespace}/${ref.name} is invalid: ${normalized.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, undefined);
       const timing = normalized.ok ? timingOf(current) : { intervalMs: 600_000, retryIntervalMs: 600_000, timeoutMs: 60_000 };
-      const env: ActorEnv = { ref, uid: object.metadata.uid, routing, ctx: { routing, cluster: deps.cluster, clock: deps.clock, sleep: (ms) => new Promise<void>((r) => deps.clock.setTimeout(r, ms)) }, writes: Promise.resolve() };
+      const env: ActorEnv = { ref, uid: object.metadata.uid, routing, ctx: { routing, cluster: deps.cluster, clock: deps.clock, sleep: (ms) => new Promise<void>((r) => deps.clock.setTimeout(r, ms)) }, writes: Promise.resolve(), status: object.status as Record<string, unknown> | undefined };
       const actor = createActor(provided, {
         clock: deps.clock,
         input: {

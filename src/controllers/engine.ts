@@ -12,6 +12,7 @@ import { Supervisor } from '../runtime/supervisor.js';
 import { ArtifactStorage } from '../sources/artifact/storage.js';
 import type { ControllerDeps } from './controller.js';
 import { DriftWatcher } from './drift.js';
+import { helmRepositoryController } from './helm-repository.js';
 import { gitRepositoryController } from './git-repository.js';
 import { kustomizationController } from './kustomization.js';
 
@@ -44,7 +45,7 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export const engineKinds = ['GitRepository', 'Kustomization'] as const;
+export const engineKinds = ['GitRepository', 'HelmRepository', 'Kustomization'] as const;
 
 export function createEngine(options: EngineOptions): Engine {
   const { cluster, clock } = options;
@@ -63,6 +64,7 @@ export function createEngine(options: EngineOptions): Engine {
     clock,
     registrations: [
       gitRepositoryController({ storage, cacheRoot: path.join(stateDir, 'git'), ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
+      helmRepositoryController({ storage }, deps),
       kustomizationController({ storage, healthPollMs: options.healthPollMs ?? 500, drift }, deps),
     ],
     ...(options.watchLabelSelector ? { labelSelector: options.watchLabelSelector } : {}),

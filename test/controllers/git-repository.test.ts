@@ -101,6 +101,7 @@ describe('GitRepository controller against a real git http-backend', () => {
     await cluster.create(gitRepo());
     await until(async () => (await ready())?.status === 'True');
     const fetchesAfterFirst = server.counts.uploadPack;
+    const artifactBefore = (await status()).artifact;
     expect(fetchesAfterFirst).toBeGreaterThan(0);
     // The interval passes: the remote is asked for its refs, nothing is fetched.
     await clock.advanceAsync(60_000);
@@ -109,6 +110,9 @@ describe('GitRepository controller against a real git http-backend', () => {
     const refsChecks = server.counts.uploadPack;
     // listServerRefs (protocol v2) is one upload-pack POST; a fetch would add more.
     expect(refsChecks - fetchesAfterFirst).toBeLessThanOrEqual(1);
+    // Nor is the artifact made again: same file, same lastUpdateTime.
+    await until(async () => (await ready())?.status === 'True');
+    expect((await status()).artifact).toEqual(artifactBefore);
     const second = repo.commit({ 'a.yaml': 'a: 2\n' });
     await cluster.patch(ref(), { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': 'now' } } }, 'merge');
     await until(async () => (await status()).artifact?.revision === `main@sha1:${second}`);
