@@ -4,6 +4,7 @@
  * subresource only, serialized per object), Kubernetes Events, notifications through the
  * runtime — and lets a kind-specific controller provide the reconcile steps.
  */
+import { randomUUID } from 'node:crypto';
 import { createActor, fromPromise } from 'xstate';
 import type { AnyActorLogic } from 'xstate';
 import type { Clock } from '../api/clock.js';
@@ -11,12 +12,17 @@ import type { KubeObject, ObjectRef } from '../api/meta.js';
 import { refOf, slim } from '../api/meta.js';
 import { StalledError } from '../api/errors.js';
 import { tryNormalize, timingOf } from '../api/kinds.js';
-import { FluxionReasons } from '../api/reasons.js';
+import { FluxionReasons, MetaReasons } from '../api/reasons.js';
 import type { Cluster } from '../cluster/types.js';
 import { isApiError } from '../cluster/errors.js';
 import type { LifecycleContext, LifecycleMachine, NotifyReadyParams, NotifyRevisionParams, RecordEventParams, StepInput, StepOutput, WriteStatusParams } from '../../machines/lifecycle.js';
 import type { StatusFields } from '../../machines/status.js';
 import type { Registration, Routing, SupervisedActor } from '../runtime/supervisor.js';
+import type { Metrics, MetricsSubject } from '../runtime/metrics.js';
+import type { Logger } from '../runtime/logging.js';
+import { formatDuration } from '../api/duration.js';
+import type { ChangeEntry } from '../apply/change-set.js';
+import { backoffMs } from '../../machines/lifecycle.js';
 
 export interface ControllerDeps {
   cluster: Cluster;
@@ -28,6 +34,15 @@ export interface ControllerDeps {
   /** Flux's --requeue-dependency. */
   requeueDependencyMs?: number;
   onError?: (message: string, err: unknown) => void;
+  /** Flux's `gotk_*` metrics, recorded where status is written and runs start and end. */
+  metrics?: Metrics;
+  /** Reconcile outcomes, logged as a Flux controller logs them. */
+  logger?: Logger;
+  /**
+   * Record Flux's Normal events too (ReconciliationSucceeded, NewArtifact, the applied change set,
+   * DependencyNotReady), not only the Warnings of failures, as Flux always does.
+   */
+  normalEvents?: boolean;
 }
 
 /** Everything a kind-specific effect gets: the object being reconciled, the runtime, the cluster. */
@@ -82,6 +97,12 @@ interface ActorEnv {
   writes: Promise<void>;
   /** The status as last read or written: steps see it on their object (stored artifact, inventory…). */
   status: Record<string, unknown> | undefined;
+  /** Labels of this object's metric series. */
+  subject: MetricsSubject;
+  /** The reconcile under way: its id, when it started (engine clock), its logger. */
+  run: { id: string; startedAt: number; log: Logger | undefined } | undefined;
+  /** Top-level machine state last seen. */
+  state: string | undefined;
 }
 
 const envOf = (context: LifecycleContext): ActorEnv => context.env as ActorEnv;
@@ -90,6 +111,114 @@ const envOf = (context: LifecycleContext): ActorEnv => context.env as ActorEnv;
 export function createController(spec: ControllerSpec, deps: ControllerDeps): Registration {
   const onError = deps.onError ?? (() => undefined);
   const group = spec.apiVersion.split('/')[0] ?? '';
+  const isSuspended = (object: KubeObject): boolean => (object.spec as { suspend?: boolean } | undefined)?.suspend === true;
+
+  /** Records a Kubernetes Event about the object, annotated with the revision as Flux does (`<group>/revision`). */
+  const record = (env: ActorEnv, type: 'Normal' | 'Warning', reason: string, message: string, revision: string | undefined, extra: Record<string, string> = {}): void => {
+    const annotations = { ...(revision ? { [`${group}/revision`]: revision } : {}), ...extra };
+    void deps.cluster
+      .recordEvent({
+        involvedObject: { ...env.ref, ...(env.uid ? { uid: env.uid } : {}) },
+        type,
+        reason,
+        message,
+        reportingController: spec.reportingController,
+        ...(Object.keys(annotations).length ? { annotations } : {}),
+      })
+      .catch((err: unknown) => onError('recording an event failed', err));
+  };
+
+  /** An outcome's Event; Normal ones only with `normalEvents`. */
+  const emit = (env: ActorEnv, type: 'Normal' | 'Warning', reason: string, message: string, revision: string | undefined, extra: Record<string, string> = {}): void => {
+    if (type === 'Warning' || deps.normalEvents) record(env, type, reason, message, revision, extra);
+  };
+
+  /** A Flux controller's log fields for one reconcile of the object. */
+  const runLogger = (env: ActorEnv, reconcileID: string): Logger | undefined =>
+    deps.logger?.child({
+      controller: spec.kind.toLowerCase(),
+      controllerGroup: group,
+      controllerKind: spec.kind,
+      [spec.kind]: { name: env.ref.name, namespace: env.ref.namespace },
+      namespace: env.ref.namespace,
+      name: env.ref.name,
+      reconcileID,
+    });
+
+  /** A run ended (Ready, failed, waiting or stalled): its duration, its log line, its events. */
+  const finishRun = (context: LifecycleContext, status: StatusFields, env: ActorEnv, run: NonNullable<ActorEnv['run']>): void => {
+    const elapsedMs = Math.max(0, deps.clock.now() - run.startedAt);
+    deps.metrics?.recordDuration(env.subject, elapsedMs / 1000);
+    const took = formatDuration(elapsedMs);
+    const ready = status.conditions.find((c) => c.type === 'Ready');
+    if (ready?.status === 'True') {
+      const revision = context.appliedRevision;
+      const message = `Reconciliation finished in ${took}, next run in ${formatDuration(context.timing.intervalMs)}`;
+      run.log?.info(revision ? { revision } : {}, message);
+      if (spec.isSource) {
+        if (revision && revision !== context.revisionBefore) emit(env, 'Normal', 'NewArtifact', ready.message, revision);
+        return;
+      }
+      // What the apply changed, as kustomize-controller reports it while Ready is still Progressing.
+      const changed = (Array.isArray(context.data.changes) ? (context.data.changes as ChangeEntry[]) : []).filter((c) => c.action !== 'unchanged');
+      if (changed.length) emit(env, 'Normal', MetaReasons.Progressing, changed.map((c) => `${c.subject} ${c.action}`).join('\n'), revision);
+      emit(env, 'Normal', ready.reason, message, revision, { [`${group}/commit_status`]: 'update' });
+      return;
+    }
+    const failure = context.failure;
+    const revision = context.attemptedRevision;
+    const reason = failure?.reason ?? ready?.reason;
+    if (failure?.kind === 'waiting') {
+      // Waiting is no error: Flux logs it at info level (and tells of unready dependencies in an Event).
+      const retry = formatDuration(failure.requeueAfterMs ?? context.timing.requeueMs);
+      const info = { ...(revision ? { revision } : {}), reason };
+      if (failure.reason === MetaReasons.DependencyNotReady) {
+        const message = `Dependencies do not meet ready condition, retrying in ${retry}`;
+        run.log?.info({ ...info, error: failure.message }, message);
+        emit(env, 'Normal', failure.reason, message, revision);
+      } else run.log?.info(info, failure.message.includes('retrying in') ? failure.message : `${failure.message}, retrying in ${retry}`);
+      return;
+    }
+    const fields = { ...(revision ? { revision } : {}), reason, error: failure?.message ?? ready?.message ?? '' };
+    // Failed and Stalled already record their Warning event (machines/lifecycle.ts).
+    if (status.conditions.some((c) => c.type === 'Stalled' && c.status === 'True')) run.log?.error(fields, `Reconciliation stalled after ${took}, no retry until the spec changes`);
+    else run.log?.error(fields, `Reconciliation failed after ${took}, next try in ${formatDuration(backoffMs(context.timing, context.failures))}`);
+  };
+
+  /** Metrics, logs and events for a status about to be written: the one place every outcome passes. */
+  const observeStatus = (context: LifecycleContext, status: StatusFields): void => {
+    const env = envOf(context);
+    deps.metrics?.recordReadiness(env.subject, status.conditions);
+    deps.metrics?.recordSuspend(env.subject, isSuspended(context.object));
+    if (status.conditions.some((c) => c.type === 'Reconciling' && c.status === 'True')) {
+      if (!env.run) {
+        const id = randomUUID();
+        env.run = { id, startedAt: deps.clock.now(), log: runLogger(env, id) };
+      }
+      return;
+    }
+    const run = env.run;
+    env.run = undefined;
+    if (run) finishRun(context, status, env, run);
+  };
+
+  /** States that write no status (Suspended, Finalizing) still show in metrics and logs. */
+  const observeState = (env: ActorEnv, snapshot: { value: unknown; context: LifecycleContext }): void => {
+    const v = snapshot.value;
+    const top = typeof v === 'string' ? v : Object.keys((v ?? {}) as object)[0];
+    if (top === env.state) return;
+    env.state = top;
+    const context = snapshot.context;
+    if (top === 'Suspended') {
+      env.run = undefined;
+      deps.metrics?.recordSuspend(env.subject, true);
+      runLogger(env, randomUUID())?.info('Reconciliation is suspended for this object');
+    } else if (top === 'Finalizing') {
+      env.run = undefined;
+      deps.metrics?.recordReadiness(env.subject, context.conditions, true);
+      deps.metrics?.recordSuspend(env.subject, isSuspended(context.object));
+    }
+  };
 
   const actors: Record<string, AnyActorLogic> = {};
   const firstStep = Object.keys(spec.steps)[0];
@@ -112,6 +241,7 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
 
   const writeStatus = (context: LifecycleContext, status: StatusFields | undefined): void => {
     if (!status) return;
+    observeStatus(context, status);
     const env = envOf(context);
     const extras = spec.statusFrom?.(context.data);
     const patch = { ...(extras ?? {}), ...lifecycleStatus(status, spec.isSource) };
@@ -144,19 +274,8 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
         env.routing.notifyRevision(env.ref, (params as NotifyRevisionParams).revision, env.writes);
       },
       recordEvent: ({ context }: { context: LifecycleContext }, params: unknown) => {
-        const env = envOf(context);
         const p = params as RecordEventParams;
-        const revision = context.attemptedRevision;
-        void deps.cluster
-          .recordEvent({
-            involvedObject: { ...env.ref, ...(env.uid ? { uid: env.uid } : {}) },
-            type: p.type,
-            reason: p.reason,
-            message: p.message,
-            reportingController: spec.reportingController,
-            ...(revision ? { annotations: { [`${group}/revision`]: revision } } : {}),
-          })
-          .catch((err: unknown) => onError('recording an event failed', err));
+        record(envOf(context), p.type, p.reason, p.message, context.attemptedRevision);
       },
     } as never,
   });
@@ -170,7 +289,17 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
       const current = slim(normalized.ok ? normalized.object : object);
       if (!normalized.ok) onError(`${spec.kind}/${ref.namespace}/${ref.name} is invalid: ${normalized.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, undefined);
       const timing = normalized.ok ? timingOf(current) : { intervalMs: 600_000, retryIntervalMs: 600_000, timeoutMs: 60_000 };
-      const env: ActorEnv = { ref, uid: object.metadata.uid, routing, ctx: { routing, cluster: deps.cluster, clock: deps.clock, sleep: (ms) => new Promise<void>((r) => deps.clock.setTimeout(r, ms)) }, writes: Promise.resolve(), status: object.status as Record<string, unknown> | undefined };
+      const env: ActorEnv = {
+        ref,
+        uid: object.metadata.uid,
+        routing,
+        ctx: { routing, cluster: deps.cluster, clock: deps.clock, sleep: (ms) => new Promise<void>((r) => deps.clock.setTimeout(r, ms)) },
+        writes: Promise.resolve(),
+        status: object.status as Record<string, unknown> | undefined,
+        subject: { kind: spec.kind, name: ref.name, namespace: ref.namespace },
+        run: undefined,
+        state: undefined,
+      };
       const actor = createActor(provided, {
         clock: deps.clock,
         input: {
@@ -189,6 +318,8 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
           env,
         },
       });
+      // With an error handler, so a crash is reported once, to the supervisor, not as unhandled.
+      actor.subscribe({ next: (snapshot) => observeState(env, snapshot as unknown as { value: unknown; context: LifecycleContext }), error: () => undefined });
       return actor as unknown as SupervisedActor;
     },
   };

@@ -9,6 +9,9 @@ import path from 'node:path';
 import type { Clock } from '../api/clock.js';
 import type { Cluster } from '../cluster/types.js';
 import { Supervisor } from '../runtime/supervisor.js';
+import { Metrics } from '../runtime/metrics.js';
+import { silentLogger } from '../runtime/logging.js';
+import type { Logger } from '../runtime/logging.js';
 import { ArtifactStorage } from '../sources/artifact/storage.js';
 import type { ControllerDeps } from './controller.js';
 import { DriftWatcher } from './drift.js';
@@ -34,12 +37,20 @@ export interface EngineOptions {
   /** Called with every controller error (for logs). */
   onError?: (message: string, err: unknown) => void;
   randomSeed?: () => number;
+  /** Prometheus metrics (Flux's `gotk_*` and fluxion's own); a fresh registry by default. */
+  metrics?: Metrics;
+  /** Flux-shaped logs of reconcile outcomes (see runtime/logging.ts); silent by default. */
+  logger?: Logger;
+  /** Record Normal events (success, new artifact, change set) as Flux does, not only Warnings. Default true. */
+  normalEvents?: boolean;
 }
 
 export interface Engine {
   supervisor: Supervisor;
   storage: ArtifactStorage;
   stateDir: string;
+  metrics: Metrics;
+  logger: Logger;
   start(): Promise<void>;
   /** Stops every actor and watch; removes the state directory when the engine made it. */
   stop(): Promise<void>;
@@ -52,10 +63,17 @@ export function createEngine(options: EngineOptions): Engine {
   const ownDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'fluxion-state-'));
   const storage = new ArtifactStorage({ root: path.join(stateDir, 'artifacts'), clock });
+  const metrics = options.metrics ?? new Metrics();
+  const logger = options.logger ?? silentLogger();
+  // Without a handler of its own, the engine logs controller errors at error level.
+  const onError = options.onError ?? ((message: string, err: unknown) => logger.error(err === undefined ? {} : { error: err instanceof Error ? err.message : String(err) }, message));
   const deps: ControllerDeps = {
     cluster,
     clock,
-    ...(options.onError ? { onError: options.onError } : {}),
+    metrics,
+    logger,
+    onError,
+    normalEvents: options.normalEvents ?? true,
     ...(options.randomSeed ? { random: options.randomSeed } : {}),
   };
   const drift = new DriftWatcher(cluster);
@@ -69,7 +87,12 @@ export function createEngine(options: EngineOptions): Engine {
     ],
     ...(options.watchLabelSelector ? { labelSelector: options.watchLabelSelector } : {}),
     ...(options.watchNamespace ? { namespace: options.watchNamespace } : {}),
-    ...(options.onError ? { onError: options.onError } : {}),
+    onError,
+    onRestart: (kind) => metrics.actorRestarted(kind),
+  });
+  metrics.observeRuntime({
+    actors: () => supervisor.stats().byKind,
+    queueDepth: () => Object.fromEntries(Object.entries(supervisor.limiter.stats()).map(([kind, lane]) => [kind, lane.queued])),
   });
   for (const kind of engineKinds) supervisor.limiter.setLimit(kind, options.concurrency ?? 4);
   drift.onDrift((owner, subject) => supervisor.send(owner, { type: 'object.drifted', subject }));
@@ -77,6 +100,8 @@ export function createEngine(options: EngineOptions): Engine {
     supervisor,
     storage,
     stateDir,
+    metrics,
+    logger,
     start: () => supervisor.start(),
     async stop() {
       await drift.stop();

@@ -60,6 +60,8 @@ export interface SupervisorOptions {
   /** Only objects in this namespace (Flux's `--watch-all-namespaces=false`); default all. */
   namespace?: string;
   onError?: (message: string, err: unknown) => void;
+  /** Called each time a crashed actor of `kind` is scheduled for restart (metrics). */
+  onRestart?: (kind: string) => void;
 }
 
 interface Managed {
@@ -84,6 +86,8 @@ export interface SupervisorStats {
   restarts: Record<string, number>;
   /** Actors waiting to be restarted. */
   restarting: number;
+  /** Actors by kind and top-level state; those waiting to be restarted count as `Restarting`. */
+  byKind: Record<string, Record<string, number>>;
 }
 
 const annotation = (obj: KubeObject, name: string): string | undefined => obj.metadata.annotations?.[name];
@@ -102,6 +106,7 @@ export class Supervisor {
   private readonly watches = new Set<Watch>();
   private readonly routing: Routing;
   private readonly onError: (message: string, err: unknown) => void;
+  private readonly onRestart: ((kind: string) => void) | undefined;
   private readonly labelSelector: string | undefined;
   private readonly namespace: string | undefined;
   private running = false;
@@ -117,6 +122,7 @@ export class Supervisor {
     this.labelSelector = options.labelSelector;
     this.namespace = options.namespace;
     this.onError = options.onError ?? (() => undefined);
+    this.onRestart = options.onRestart;
     this.routing = {
       notifyRevision: (source, revision, after) => this.deliver(after, () => this.sendTo(this.router.referrersOf(source), { type: 'source.revisionChanged', revision, source })),
       notifyReady: (ref, revision, after) => this.deliver(after, () => this.sendTo(this.router.dependantsOf(ref), { type: 'dependency.ready', ref, revision })),
@@ -154,17 +160,21 @@ export class Supervisor {
 
   stats(): SupervisorStats {
     const states: Record<string, number> = {};
+    const byKind: Record<string, Record<string, number>> = {};
     let restarting = 0;
     for (const m of this.managed.values()) {
+      const kind = (byKind[m.kind] ??= {});
       if (!m.actor) {
         restarting++;
+        kind.Restarting = (kind.Restarting ?? 0) + 1;
         continue;
       }
       const v = m.actor.getSnapshot().value;
       const top = typeof v === 'string' ? v : (Object.keys(v as object)[0] ?? 'unknown');
       states[top] = (states[top] ?? 0) + 1;
+      kind[top] = (kind[top] ?? 0) + 1;
     }
-    return { actors: this.managed.size, states, restarts: { ...this.restartsByKind }, restarting };
+    return { actors: this.managed.size, states, restarts: { ...this.restartsByKind }, restarting, byKind };
   }
 
   // ---- watching -------------------------------------------------------------------------
@@ -314,6 +324,7 @@ export class Supervisor {
     m.actor = undefined;
     m.restarts++;
     this.restartsByKind[m.kind] = (this.restartsByKind[m.kind] ?? 0) + 1;
+    this.onRestart?.(m.kind);
     const capped = Math.min(this.restartMaxMs, this.restartBaseMs * 2 ** Math.min(m.restarts - 1, 20));
     const delay = Math.round(capped * (0.5 + this.random() / 2));
     m.restartTimer = this.clock.setTimeout(() => {
