@@ -5,6 +5,8 @@ import type { CliCommand, CliIO } from '../command.js';
 import { settle } from '../../api/clock.js';
 import { parseDuration } from '../../api/duration.js';
 import type { KubeObject } from '../../api/meta.js';
+import { serveCluster } from '../../cluster/http/index.js';
+import type { ServedCluster } from '../../cluster/http/index.js';
 import { createSimulator } from '../../sim/simulator.js';
 import { readManifests } from '../../sim/manifests.js';
 import { allReady, report } from '../../sim/readiness.js';
@@ -26,16 +28,21 @@ Flags:
   --branch NAME           with --repo: the branch the repository's own GitRepository names (main)
   --source URL=LOCATION   fetch a GitRepository from LOCATION (URL, file:// URL or directory)
                           instead of URL (or NAMESPACE/NAME=LOCATION); repeatable
+  --serve PORT            serve the simulator as a Kubernetes API on http://127.0.0.1:PORT
+                          (0 picks a free port) for kubectl, k9s and fluxion; runs until
+                          SIGINT/SIGTERM (or, with --until-ready, until ready)
+  --kubeconfig FILE       with --serve: write a kubeconfig for the served API to FILE
 
 Examples:
   fluxion sim --repo . --path clusters/production --until-ready
   fluxion sim --until-ready ./flux-objects/ ./crds.yaml
-  fluxion sim --source https://github.com/org/apps=../apps --repo . --path clusters/dev --until-ready`;
+  fluxion sim --source https://github.com/org/apps=../apps --repo . --path clusters/dev --until-ready
+  fluxion sim --serve 0 --kubeconfig /tmp/sim.kubeconfig ./flux-objects/ && kubectl --kubeconfig /tmp/sim.kubeconfig get ks -A`;
 
 function flags(argv: string[]): { opts: Map<string, string[]>; rest: string[]; error?: string } {
   const opts = new Map<string, string[]>();
   const rest: string[] = [];
-  const valued = new Set(['--timeout', '--repo', '--path', '--branch', '--source']);
+  const valued = new Set(['--timeout', '--repo', '--path', '--branch', '--source', '--serve', '--kubeconfig']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--until-ready') opts.set(a, ['true']);
@@ -64,6 +71,16 @@ export const simCommand: CliCommand = {
     const { opts, rest, error } = flags(argv);
     if (error) {
       io.stderr.write(`fluxion sim: ${error}\n`);
+      return 1;
+    }
+    const servePort = opts.get('--serve')?.[0];
+    const kubeconfigFile = opts.get('--kubeconfig')?.[0];
+    if (kubeconfigFile !== undefined && servePort === undefined) {
+      io.stderr.write('fluxion sim: --kubeconfig needs --serve PORT\n');
+      return 1;
+    }
+    if (servePort !== undefined && !(/^\d+$/.test(servePort) && Number(servePort) <= 65535)) {
+      io.stderr.write(`fluxion sim: --serve wants a port number (0 for any free port), got "${servePort}"\n`);
       return 1;
     }
     const overrides: Record<string, string> = {};
@@ -114,7 +131,7 @@ export const simCommand: CliCommand = {
         { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'flux-system', namespace: 'flux-system' }, spec: { interval: '10m0s', path: `./${clusterPath}`, prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } } },
       );
     }
-    if (objects.length === 0) {
+    if (objects.length === 0 && servePort === undefined) {
       io.stderr.write('fluxion sim: nothing to run: give manifests or --repo DIR --path PATH\n');
       return 1;
     }
@@ -122,7 +139,19 @@ export const simCommand: CliCommand = {
     const sim = createSimulator({ sourceOverrides: overrides, onError: (m) => errors.push(m) });
     const started = Date.now();
     await sim.start();
+    let served: ServedCluster | undefined;
+    let stopRequested = false;
+    const onSignal = (): void => {
+      stopRequested = true;
+    };
     try {
+      if (servePort !== undefined) {
+        served = await serveCluster(sim.cluster, { port: Number(servePort) });
+        if (kubeconfigFile) await served.writeKubeconfig(path.resolve(io.cwd, kubeconfigFile));
+        io.stdout.write(`serving the Kubernetes API at ${served.url}${kubeconfigFile ? ` (kubeconfig: ${kubeconfigFile})` : ''}\n`);
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+      }
       // Namespaces and CRDs first, then the rest, as kubectl apply would need them.
       const first = objects.filter((o) => o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition');
       for (const o of [...first, ...objects.filter((o) => !first.includes(o))]) {
@@ -137,6 +166,7 @@ export const simCommand: CliCommand = {
       const deadline = Date.now() + timeoutMs;
       let last = '';
       for (;;) {
+        if (stopRequested || (served && io.signal?.aborted)) return 0;
         const reports = await report(sim.cluster);
         const line = reports.map((r) => `${r.kind}/${r.name}=${r.ready}`).join(' ');
         if (!opts.has('--until-ready') && line !== last) {
@@ -168,6 +198,9 @@ export const simCommand: CliCommand = {
         await new Promise<void>((r) => setTimeout(r, 25));
       }
     } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await served?.close();
       await sim.stop();
       void errors;
     }

@@ -1,0 +1,71 @@
+/**
+ * Discovery documents as kube-apiserver serves them: `/api`, `/apis`, and one
+ * `APIResourceList` per group version, built from what the cluster reports it serves.
+ */
+import type { ResourceInfo } from '../types.js';
+import { isReview } from './reviews.js';
+
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
+const SUB_VERBS = ['get', 'patch', 'update'] as const;
+
+/** Kubernetes version priority: GA before beta before alpha, higher numbers first, others last by name. */
+export function compareVersions(a: string, b: string): number {
+  const rank = (v: string): [number, number, number] | undefined => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return undefined;
+    return [m[2] === undefined ? 2 : m[2] === 'beta' ? 1 : 0, Number(m[1]), Number(m[3] ?? 0)];
+  };
+  const ra = rank(a);
+  const rb = rank(b);
+  if (!ra || !rb) return ra ? -1 : rb ? 1 : a.localeCompare(b);
+  for (let i = 0; i < 3; i++) if (ra[i] !== rb[i]) return (rb[i] as number) - (ra[i] as number);
+  return 0;
+}
+
+/** Group → its versions, preferred first; the core group ('') is left out (it lives at /api). */
+export function groupVersions(resources: readonly ResourceInfo[]): Map<string, string[]> {
+  const groups = new Map<string, Set<string>>();
+  for (const r of resources) {
+    if (!r.group) continue;
+    let set = groups.get(r.group);
+    if (!set) groups.set(r.group, (set = new Set()));
+    set.add(r.version);
+  }
+  const out = new Map<string, string[]>();
+  for (const [g, vs] of groups) out.set(g, [...vs].sort(compareVersions));
+  return out;
+}
+
+export function apiVersions(serverAddress: string): Record<string, unknown> {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+}
+
+function groupDoc(group: string, versions: string[]): Record<string, unknown> {
+  const gvs = versions.map((version) => ({ groupVersion: `${group}/${version}`, version }));
+  return { name: group, versions: gvs, preferredVersion: gvs[0] };
+}
+
+export function apiGroupList(resources: readonly ResourceInfo[]): Record<string, unknown> {
+  const groups = [...groupVersions(resources)].map(([g, vs]) => groupDoc(g, vs));
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+}
+
+export function apiGroup(resources: readonly ResourceInfo[], group: string): Record<string, unknown> | undefined {
+  const vs = groupVersions(resources).get(group);
+  return vs ? { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(group, vs) } : undefined;
+}
+
+export function apiResourceList(resources: readonly ResourceInfo[], group: string, version: string): Record<string, unknown> | undefined {
+  const mine = resources.filter((r) => r.group === group && r.version === version);
+  if (!mine.length) return undefined;
+  const list: Record<string, unknown>[] = [];
+  for (const r of mine.sort((a, b) => a.plural.localeCompare(b.plural))) {
+    const entry: Record<string, unknown> = { name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: isReview(r) ? ['create'] : [...VERBS] };
+    if (r.shortNames?.length) entry.shortNames = r.shortNames;
+    if (r.categories?.length) entry.categories = r.categories;
+    list.push(entry);
+    if (r.statusSubresource) list.push({ name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: [...SUB_VERBS] });
+    if (r.scaleSubresource) list.push({ name: `${r.plural}/scale`, singularName: '', namespaced: r.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: [...SUB_VERBS] });
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources: list };
+}

@@ -1,0 +1,154 @@
+/**
+ * Serves a MemoryCluster as a Kubernetes API server over plain HTTP on 127.0.0.1, so kubectl,
+ * client-node and k9s can talk to the simulator with a kubeconfig. Any bearer token is
+ * accepted; impersonation headers are accepted and ignored (the simulator has no RBAC).
+ */
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiError } from '../errors.js';
+import type { MemoryCluster } from '../memory/memory-cluster.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import { kubeconfigYaml } from './kubeconfig.js';
+import { openApiV3Doc, openApiV3Root } from './openapi.js';
+import { decodeProtobuf } from './protobuf.js';
+import { REVIEW_RESOURCES, answerReview, isReview } from './reviews.js';
+import { mediaType, noResource, parseResourcePath } from './request.js';
+import { handleResource, sendJson } from './resources.js';
+
+export interface ServeOptions {
+  host?: '127.0.0.1';
+  /** 0 (the default) picks a free port. */
+  port?: number;
+}
+
+export interface ServedCluster {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  port: number;
+  /** A kubeconfig (YAML) whose current context points at this server. */
+  kubeconfig(options?: { namespace?: string; user?: string }): string;
+  writeKubeconfig(file: string): Promise<void>;
+  /** Ends open watches and stops listening. */
+  close(): Promise<void>;
+}
+
+const VERSION = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0-fluxion',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-11-01T00:00:00Z',
+  goVersion: 'go1.23.0',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendText(res: ServerResponse, code: number, text: string): void {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, err: unknown): void {
+  const apiErr = err instanceof ApiError ? err : new ApiError(500, 'InternalError', `Internal error occurred: ${(err as Error)?.message ?? String(err)}`);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  sendJson(res, apiErr.status, apiErr.toStatus());
+}
+
+export async function serveCluster(cluster: MemoryCluster, options: ServeOptions = {}): Promise<ServedCluster> {
+  const host = options.host ?? '127.0.0.1';
+  const closers = new Set<() => void>();
+  const onClose = (fn: () => void): (() => void) => {
+    closers.add(fn);
+    return () => closers.delete(fn);
+  };
+  let address = '';
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const path = `/${segments.join('/')}`;
+    if (path === '/version') return sendJson(res, 200, VERSION);
+    if (path === '/healthz' || path === '/livez' || path === '/readyz') return sendText(res, 200, 'ok');
+    const resources = [...(await cluster.resources()), ...REVIEW_RESOURCES];
+    if (path === '/api') return sendJson(res, 200, apiVersions(address));
+    if (path === '/apis') return sendJson(res, 200, apiGroupList(resources));
+    if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Root(resources));
+    if (segments[0] === 'openapi' && segments[1] === 'v3') {
+      const [group, version] = segments[2] === 'api' ? ['', segments[3] ?? ''] : [segments[3] ?? '', segments[4] ?? ''];
+      const doc = openApiV3Doc(resources, group, version);
+      return doc ? sendJson(res, 200, doc) : sendText(res, 404, '404 page not found');
+    }
+    if (segments[0] === 'api' && segments.length === 2) {
+      const list = apiResourceList(resources, '', segments[1] as string);
+      return list ? sendJson(res, 200, list) : sendError(res, noResource());
+    }
+    if (segments[0] === 'apis' && segments.length === 2) {
+      const group = apiGroup(resources, segments[1] as string);
+      return group ? sendJson(res, 200, group) : sendError(res, noResource());
+    }
+    if (segments[0] === 'apis' && segments.length === 3) {
+      const list = apiResourceList(resources, segments[1] as string, segments[2] as string);
+      return list ? sendJson(res, 200, list) : sendError(res, noResource());
+    }
+    const target = parseResourcePath(segments, resources);
+    if (!target) return sendText(res, 404, '404 page not found');
+    const raw = req.method === 'GET' ? Buffer.alloc(0) : await readBody(req);
+    const contentType = mediaType(req.headers['content-type']);
+    let body = raw.toString('utf8');
+    // kubectl's typed client (e.g. `kubectl create namespace`) writes protobuf.
+    if (raw.length && contentType === 'application/vnd.kubernetes.protobuf') body = JSON.stringify(decodeProtobuf(raw));
+    else if (raw.length && contentType.includes('cbor')) {
+      throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+    }
+    if (isReview(target.info)) {
+      if (req.method !== 'POST' || target.name !== undefined) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      const parsed: unknown = body.trim() ? JSON.parse(body) : {};
+      return sendJson(res, 201, answerReview(target.info, typeof parsed === 'object' && parsed ? (parsed as Record<string, unknown>) : {}, req));
+    }
+    await handleResource({ req, res, query: url.searchParams, body, cluster, onClose }, target);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => sendError(res, err));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  address = `${host}:${port}`;
+  const url = `http://${address}`;
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    kubeconfig: (opts) => kubeconfigYaml(url, opts),
+    writeKubeconfig: (file) => writeFile(file, kubeconfigYaml(url), { mode: 0o600 }),
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        for (const fn of [...closers]) fn();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
