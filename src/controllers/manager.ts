@@ -62,17 +62,25 @@ export function createManager(options: ManagerOptions): Manager {
     }
   };
 
+  // A failed transition must not wedge the ones after it.
   const startEngine = (): Promise<void> =>
-    (transition = transition.then(async () => {
+    (transition = transition.catch(() => undefined).then(async () => {
       if (engine || stopping) return;
       log('started leading', { identity });
       const { cluster, clock, namespace: _ns, leaderElection: _le, leaseName: _ln, identity: _id, onLostLeadership: _ol, log: _log, ...engineOptions } = options;
-      engine = createEngine({ cluster, clock, ...engineOptions });
-      await engine.start();
+      const starting = createEngine({ cluster, clock, ...engineOptions });
+      try {
+        await starting.start();
+      } catch (err) {
+        // The API server did not answer: leave nothing half-started, so a retry starts afresh.
+        await starting.stop().catch(() => undefined);
+        throw err;
+      }
+      engine = starting;
     }));
 
   const stopEngine = (): Promise<void> =>
-    (transition = transition.then(async () => {
+    (transition = transition.catch(() => undefined).then(async () => {
       const running = engine;
       engine = undefined;
       if (running) await running.stop();

@@ -115,7 +115,13 @@ export class LeaderElector {
       this.lastRenewMs = now;
       if (!this.leading) {
         this.leading = true;
-        await this.o.onStartedLeading();
+        try {
+          await this.o.onStartedLeading();
+        } catch (err) {
+          // Could not start leading (the API server went away meanwhile): try again next period.
+          this.leading = false;
+          this.o.onError?.(err);
+        }
       }
     } else if (this.leading && this.o.clock.now() - this.lastRenewMs >= this.o.renewDeadlineMs) {
       await this.lose();

@@ -167,6 +167,32 @@ describe('LeaderElector', () => {
     );
   });
 
+  it('a leader whose start fails keeps the Lease and tries to start again at the next renewal', async () => {
+    const clock = new ManualClock();
+    const cluster = new MemoryCluster({ clock });
+    await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } });
+    let attempts = 0;
+    const errors: unknown[] = [];
+    const elector = new LeaderElector({
+      cluster,
+      clock,
+      namespace: 'flux-system',
+      name: 'fluxion-leader-election',
+      identity: 'only',
+      onStartedLeading: () => {
+        if (++attempts < 3) throw new Error('engine did not start');
+      },
+      onStoppedLeading: () => undefined,
+      onError: (err) => errors.push(err),
+    });
+    elector.start();
+    await clock.advanceAsync(20_000);
+    expect(attempts).toBe(3);
+    expect(elector.isLeader).toBe(true);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['engine did not start', 'engine did not start']);
+    await elector.stop();
+  });
+
   it('a write conflict is not an error: the candidate just did not win', async () => {
     const clock = new ManualClock();
     const cluster = new MemoryCluster({ clock });

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.js';
 import { chartsCommand } from './charts.js';
+import { controllerCommand } from './controller.js';
 import { crdsCommand } from './crds.js';
 import { demoCommand } from './demo.js';
 import { installCommand } from './install.js';
@@ -7,4 +8,4 @@ import { kustomizeCommand } from './kustomize.js';
 import { simCommand } from './sim.js';
 
 /** Every sub-command, in the order `fluxion --help` lists them. */
-export const commands: CliCommand[] = [chartsCommand, crdsCommand, demoCommand, installCommand, kustomizeCommand, simCommand];
+export const commands: CliCommand[] = [chartsCommand, controllerCommand, crdsCommand, demoCommand, installCommand, kustomizeCommand, simCommand];
