@@ -23,6 +23,14 @@ export const helmRepositoryMachine = createLifecycleMachine({
   shortCircuit: ['fetchIndex'],
 });
 
+/** HelmChart: resolve and pull (or package) the chart; store it when the result would differ. */
+export const helmChartMachine = createLifecycleMachine({
+  id: 'helmChart',
+  description: 'HelmChart: resolve the version from the source, pull or package the chart, store it, tell referrers.',
+  steps: ['fetchChart', 'storeArtifact'],
+  shortCircuit: ['fetchChart'],
+});
+
 /** Kustomization: dependencies, artifact, build, staged apply, prune, then health checks. */
 export const kustomizationMachine = createLifecycleMachine({
   id: 'kustomization',
@@ -49,6 +57,7 @@ export const machines = {
   lifecycle: lifecycleMachine,
   gitRepository: gitRepositoryMachine,
   helmRepository: helmRepositoryMachine,
+  helmChart: helmChartMachine,
   kustomization: kustomizationMachine,
   helmRelease: helmReleaseMachine,
 } as const;

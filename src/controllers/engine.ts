@@ -15,6 +15,7 @@ import type { Logger } from '../runtime/logging.js';
 import { ArtifactStorage } from '../sources/artifact/storage.js';
 import type { ControllerDeps } from './controller.js';
 import { DriftWatcher } from './drift.js';
+import { helmChartController } from './helm-chart.js';
 import { helmRepositoryController } from './helm-repository.js';
 import { gitRepositoryController } from './git-repository.js';
 import { kustomizationController } from './kustomization.js';
@@ -56,7 +57,7 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export const engineKinds = ['GitRepository', 'HelmRepository', 'Kustomization'] as const;
+export const engineKinds = ['GitRepository', 'HelmRepository', 'HelmChart', 'Kustomization'] as const;
 
 export function createEngine(options: EngineOptions): Engine {
   const { cluster, clock } = options;
@@ -83,6 +84,7 @@ export function createEngine(options: EngineOptions): Engine {
     registrations: [
       gitRepositoryController({ storage, cacheRoot: path.join(stateDir, 'git'), ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       helmRepositoryController({ storage }, deps),
+      helmChartController({ storage }, deps),
       kustomizationController({ storage, healthPollMs: options.healthPollMs ?? 500, drift }, deps),
     ],
     ...(options.watchLabelSelector ? { labelSelector: options.watchLabelSelector } : {}),
