@@ -73,6 +73,24 @@ describe('MemoryCluster simulated controllers', () => {
     expect((job?.status as { conditions: unknown[] }).conditions).toEqual([expect.objectContaining({ type: 'Complete', status: 'True' })]);
   });
 
+  it('runs Pods: a long-running one becomes Ready, one that runs to completion Succeeds, a "fail" image Fails', async () => {
+    const clock = new ManualClock();
+    const c = new MemoryCluster({ clock, rolloutDelayMs: 100 });
+    const pod = (name: string, image: string, restartPolicy?: string) =>
+      c.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { ...(restartPolicy ? { restartPolicy } : {}), containers: [{ name: 'x', image }] } }, { fieldManager: 't' });
+    await pod('server', 'nginx');
+    await pod('test', 'busybox', 'Never');
+    await pod('broken-test', 'failing/busybox', 'Never');
+    const phase = async (name: string) => ((await c.get({ apiVersion: 'v1', kind: 'Pod', name, namespace: 'default' }))?.status as { phase: string }).phase;
+    expect(await phase('test')).toBe('Pending');
+    clock.advance(100);
+    expect(await phase('server')).toBe('Running');
+    expect(await phase('test')).toBe('Succeeded');
+    expect(await phase('broken-test')).toBe('Failed');
+    const server = await c.get({ apiVersion: 'v1', kind: 'Pod', name: 'server', namespace: 'default' });
+    expect((server?.status as { conditions: { type: string; status: string }[] }).conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True' }));
+  });
+
   it('installs the Flux CRDs given at start, Established', async () => {
     const c = new MemoryCluster({ crds: fluxCrds() });
     expect(await c.resourceFor('kustomize.toolkit.fluxcd.io/v1', 'Kustomization')).toMatchObject({ plural: 'kustomizations', shortNames: ['ks'] });

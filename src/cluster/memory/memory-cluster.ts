@@ -941,8 +941,8 @@ export class MemoryCluster implements Cluster {
     if (!WORKLOAD_KINDS.has(gk)) return;
     const status = isObject(entry.obj.status) ? entry.obj.status : {};
     const gen = entry.obj.metadata.generation ?? 1;
-    if (k.kind !== 'Job' && status.observedGeneration === gen) return;
-    if (k.kind === 'Job' && (type !== 'ADDED' || status.startTime)) return;
+    if (k.kind !== 'Job' && k.kind !== 'Pod' && status.observedGeneration === gen) return;
+    if ((k.kind === 'Job' || k.kind === 'Pod') && (type !== 'ADDED' || status.startTime)) return;
     const now = this.now();
     const progressing = progressingStatus(entry.obj, now);
     if (progressing) this.systemStatus(k, entry, progressing);
@@ -950,7 +950,7 @@ export class MemoryCluster implements Cluster {
     this.cancelTimers(key);
     const fails = templateFails(entry.obj);
     const delay = fails ? Math.max(failureDeadlineMs(entry.obj), this.rolloutDelayMs) : this.rolloutDelayMs;
-    if (fails && k.kind !== 'Deployment' && k.kind !== 'Job') return;
+    if (fails && k.kind !== 'Deployment' && k.kind !== 'Job' && k.kind !== 'Pod') return;
     this.timers.set(
       key,
       this.clock.setTimeout(() => {

@@ -9,11 +9,14 @@ import type { KubeObject } from '../../api/meta.js';
 type Json = Record<string, unknown>;
 const rec = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 
-export const WORKLOAD_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job']);
+export const WORKLOAD_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job', '/Pod']);
 
-/** True when any container of the pod template uses an image whose name contains `fail`. */
+/** A Pod that runs to completion (restartPolicy Never or OnFailure), as test hooks do. */
+const runsToCompletion = (obj: KubeObject): boolean => obj.kind === 'Pod' && ['Never', 'OnFailure'].includes(String(rec(obj.spec).restartPolicy ?? 'Always'));
+
+/** True when any container of the pod template (or of the Pod) uses an image whose name contains `fail`. */
 export function templateFails(obj: KubeObject): boolean {
-  const spec = rec(rec(rec(obj.spec).template).spec);
+  const spec = obj.kind === 'Pod' ? rec(obj.spec) : rec(rec(rec(obj.spec).template).spec);
   const containers = [...((spec.containers as unknown[]) ?? []), ...((spec.initContainers as unknown[]) ?? [])];
   return containers.some((c) => String(rec(c).image ?? '').includes('fail'));
 }
@@ -54,6 +57,8 @@ export function progressingStatus(obj: KubeObject, now: string): Json | undefine
       return { observedGeneration: gen, replicas, fullyLabeledReplicas: replicas, readyReplicas: 0, availableReplicas: 0 };
     case 'Job':
       return { startTime: now, active: 1 };
+    case 'Pod':
+      return { phase: 'Pending', startTime: now, conditions: [cond('PodScheduled', 'True', '', '', now)] };
     default:
       return undefined;
   }
@@ -89,6 +94,10 @@ export function readyStatus(obj: KubeObject, now: string): Json | undefined {
         succeeded: Number(rec(obj.spec).completions ?? 1),
         conditions: [cond('Complete', 'True', 'Completed', 'Job completed', now)],
       };
+    case 'Pod':
+      return runsToCompletion(obj)
+        ? { phase: 'Succeeded', startTime: rec(obj.status).startTime ?? now, conditions: [cond('PodScheduled', 'True', '', '', now), cond('Ready', 'False', 'PodCompleted', '', now)] }
+        : { phase: 'Running', startTime: rec(obj.status).startTime ?? now, conditions: [cond('PodScheduled', 'True', '', '', now), cond('Ready', 'True', '', '', now)] };
     default:
       return undefined;
   }
@@ -118,6 +127,10 @@ export function failedStatus(obj: KubeObject, now: string): Json | undefined {
         failed: 1,
         conditions: [cond('Failed', 'True', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', now)],
       };
+    case 'Pod':
+      return runsToCompletion(obj)
+        ? { phase: 'Failed', startTime: rec(obj.status).startTime ?? now, conditions: [cond('PodScheduled', 'True', '', '', now), cond('Ready', 'False', 'PodFailed', '', now)] }
+        : { phase: 'Running', startTime: rec(obj.status).startTime ?? now, conditions: [cond('PodScheduled', 'True', '', '', now), cond('Ready', 'False', 'ContainersNotReady', 'containers with unready status', now)] };
     default:
       return undefined;
   }
