@@ -15,3 +15,5 @@ export { readValues } from './chart/yaml.js';
 export { INSTALL_ORDER, sortManifests, splitManifests } from './chart/sort.js';
 export type { Hook, HookEvent, Manifest } from './chart/sort.js';
 export { validateValues } from './chart/schema.js';
+export { formatTemplateOutput, renderChart, renderChartSync } from './render.js';
+export type { LookupFunction, OutputOptions, RenderOptions, RenderResult, RenderedCrd, RenderedHook, RenderedManifest } from './render.js';

@@ -75,7 +75,7 @@ export function readValues(text: string, what: string): GoMap {
   const v = readYaml(text, what);
   if (v === null) return {};
   if (!isGoMap(v)) {
-    throw new HelmError(`${what}: error unmarshaling JSON: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : 'bool'} into Go value of type map[string]interface {}`);
+    throw new HelmError(`${what}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : 'bool'} into Go value of type map[string]interface {}`);
   }
   return v;
 }
