@@ -65,7 +65,56 @@ export function apiResourceList(resources: readonly ResourceInfo[], group: strin
     if (r.categories?.length) entry.categories = r.categories;
     list.push(entry);
     if (r.statusSubresource) list.push({ name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: [...SUB_VERBS] });
+    if (r.group === '' && r.kind === 'Pod') {
+      list.push({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] });
+      for (const sub of ['attach', 'exec', 'portforward']) list.push({ name: `pods/${sub}`, singularName: '', namespaced: true, kind: `Pod${sub === 'portforward' ? 'PortForward' : sub[0]?.toUpperCase() + sub.slice(1)}Options`, verbs: ['create', 'get'] });
+    }
     if (r.scaleSubresource) list.push({ name: `${r.plural}/scale`, singularName: '', namespaced: r.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: [...SUB_VERBS] });
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources: list };
+}
+
+/** The media type of aggregated discovery (`apidiscovery.k8s.io/v2`), when the client accepts it. */
+export const AGGREGATED_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+export function wantsAggregated(accept: string | undefined): boolean {
+  return (accept ?? '').split(',').some((part) => {
+    const params = part.split(';').map((p) => p.trim());
+    return params.includes('g=apidiscovery.k8s.io') && params.includes('v=v2') && params.includes('as=APIGroupDiscoveryList');
+  });
+}
+
+/**
+ * Aggregated discovery: every group (`/apis`) or the core group (`/api`) with all its versions
+ * and resources in one document, saving clients one request per group version.
+ */
+export function aggregatedDiscovery(resources: readonly ResourceInfo[], core: boolean): Record<string, unknown> {
+  const groups = core ? new Map([['', ['v1']]]) : groupVersions(resources);
+  const items = [...groups].map(([group, versions]) => ({
+    metadata: group ? { name: group } : {},
+    versions: versions.map((version) => ({
+      version,
+      freshness: 'Current',
+      resources: resources
+        .filter((r) => r.group === group && r.version === version)
+        .sort((a, b) => a.plural.localeCompare(b.plural))
+        .map((r) => {
+          const entry: Record<string, unknown> = {
+            resource: r.plural,
+            responseKind: { group, version, kind: r.kind },
+            scope: r.namespaced ? 'Namespaced' : 'Cluster',
+            singularResource: r.singular,
+            verbs: isReview(r) ? ['create'] : [...VERBS],
+          };
+          if (r.shortNames?.length) entry.shortNames = r.shortNames;
+          if (r.categories?.length) entry.categories = r.categories;
+          const subresources: Record<string, unknown>[] = [];
+          if (r.statusSubresource) subresources.push({ subresource: 'status', responseKind: { group, version, kind: r.kind }, verbs: [...SUB_VERBS] });
+          if (r.scaleSubresource) subresources.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: [...SUB_VERBS] });
+          if (subresources.length) entry.subresources = subresources;
+          return entry;
+        }),
+    })),
+  }));
+  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
 }

@@ -1,7 +1,7 @@
 /**
  * Decodes the Kubernetes protobuf encoding (`application/vnd.kubernetes.protobuf`) of the few
  * kinds kubectl's typed client writes with it (`kubectl create namespace|configmap|secret|
- * serviceaccount|deployment`), into the JSON form. The `k8s\0` envelope holds a
+ * serviceaccount|deployment|service|job|cronjob|role|rolebinding|…`), into the JSON form. The `k8s\0` envelope holds a
  * `runtime.Unknown` (typeMeta, raw); `raw` is decoded with a hand-written field table of the
  * generated.proto messages. Fields not in the table are skipped; kinds not in it are a 415, as
  * for any server that cannot read the body.
@@ -30,6 +30,8 @@ interface Field {
 type Schema = Record<number, Field>;
 
 const f = (name: string, type: FieldType, repeated = false): Field => ({ name, type, repeated });
+/** Field name of an embedded Go struct whose fields JSON shows inline (`IngressRule.IngressRuleValue`). */
+const INLINE = '';
 /** A pointer field: its zero value is sent on purpose. */
 const p = (name: string, type: FieldType): Field => ({ name, type, keep: true });
 
@@ -92,6 +94,29 @@ const podSpec: Schema = {
 };
 const podTemplateSpec: Schema = { 1: f('metadata', { msg: objectMeta }), 2: f('spec', { msg: podSpec }) };
 
+const policyRule: Schema = { 1: f('verbs', 'string', true), 2: f('apiGroups', 'string', true), 3: f('resources', 'string', true), 4: f('resourceNames', 'string', true), 5: f('nonResourceURLs', 'string', true) };
+const binding: Schema = {
+  1: f('metadata', { msg: objectMeta }),
+  2: f('subjects', { msg: { 1: f('kind', 'string'), 2: f('apiGroup', 'string'), 3: f('name', 'string'), 4: f('namespace', 'string') } }, true),
+  3: f('roleRef', { msg: { 1: f('apiGroup', 'string'), 2: f('kind', 'string'), 3: f('name', 'string') } }),
+};
+const jobSpec: Schema = {
+  1: p('parallelism', 'int'),
+  2: p('completions', 'int'),
+  3: p('activeDeadlineSeconds', 'int'),
+  4: f('selector', { msg: labelSelector }),
+  5: p('manualSelector', 'bool'),
+  6: f('template', { msg: podTemplateSpec }),
+  7: p('backoffLimit', 'int'),
+  8: p('ttlSecondsAfterFinished', 'int'),
+  9: f('completionMode', 'string'),
+  10: p('suspend', 'bool'),
+};
+const ingressBackend: Schema = {
+  4: f('service', { msg: { 1: f('name', 'string'), 2: f('port', { msg: { 1: f('name', 'string'), 2: f('number', 'int') } }) } }),
+  3: f('resource', { msg: { 1: f('apiGroup', 'string'), 2: f('kind', 'string'), 3: f('name', 'string') } }),
+};
+
 const KINDS: Record<string, Schema> = {
   'v1/Namespace': { 1: f('metadata', { msg: objectMeta }), 2: f('spec', { msg: { 1: f('finalizers', 'string', true) } }) },
   'v1/ConfigMap': { 1: f('metadata', { msg: objectMeta }), 2: f('data', { map: 'string' }), 3: f('binaryData', { map: 'bytes' }), 4: p('immutable', 'bool') },
@@ -108,6 +133,57 @@ const KINDS: Record<string, Schema> = {
   },
   'authorization.k8s.io/v1/SelfSubjectRulesReview': { 1: f('metadata', { msg: objectMeta }), 2: f('spec', { msg: { 1: f('namespace', 'string') } }) },
   'authentication.k8s.io/v1/SelfSubjectReview': { 1: f('metadata', { msg: objectMeta }) },
+  'v1/Service': {
+    1: f('metadata', { msg: objectMeta }),
+    2: f('spec', {
+      msg: {
+        1: f('ports', { msg: { 1: f('name', 'string'), 2: f('protocol', 'string'), 3: p('port', 'int'), 4: f('targetPort', 'intOrString'), 5: f('nodePort', 'int'), 6: f('appProtocol', 'string') } }, true),
+        2: f('selector', { map: 'string' }),
+        3: f('clusterIP', 'string'),
+        4: f('type', 'string'),
+        5: f('externalIPs', 'string', true),
+        7: f('sessionAffinity', 'string'),
+        10: f('externalName', 'string'),
+      },
+    }),
+  },
+  'v1/ResourceQuota': { 1: f('metadata', { msg: objectMeta }), 2: f('spec', { msg: { 1: f('hard', { map: 'quantity' }), 2: f('scopes', 'string', true) } }) },
+  'batch/v1/Job': { 1: f('metadata', { msg: objectMeta }), 2: f('spec', { msg: jobSpec }) },
+  'batch/v1/CronJob': {
+    1: f('metadata', { msg: objectMeta }),
+    2: f('spec', {
+      msg: {
+        1: f('schedule', 'string'),
+        2: p('startingDeadlineSeconds', 'int'),
+        3: f('concurrencyPolicy', 'string'),
+        4: p('suspend', 'bool'),
+        5: f('jobTemplate', { msg: { 1: f('metadata', { msg: objectMeta }), 2: f('spec', { msg: jobSpec }) } }),
+        6: p('successfulJobsHistoryLimit', 'int'),
+        7: p('failedJobsHistoryLimit', 'int'),
+        8: p('timeZone', 'string'),
+      },
+    }),
+  },
+  'rbac.authorization.k8s.io/v1/Role': { 1: f('metadata', { msg: objectMeta }), 2: f('rules', { msg: policyRule }, true) },
+  'rbac.authorization.k8s.io/v1/ClusterRole': { 1: f('metadata', { msg: objectMeta }), 2: f('rules', { msg: policyRule }, true) },
+  'rbac.authorization.k8s.io/v1/RoleBinding': binding,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': binding,
+  'scheduling.k8s.io/v1/PriorityClass': { 1: f('metadata', { msg: objectMeta }), 2: p('value', 'int'), 3: f('globalDefault', 'bool'), 4: f('description', 'string'), 5: p('preemptionPolicy', 'string') },
+  'policy/v1/PodDisruptionBudget': {
+    1: f('metadata', { msg: objectMeta }),
+    2: f('spec', { msg: { 1: f('minAvailable', 'intOrString'), 2: f('selector', { msg: labelSelector }), 3: f('maxUnavailable', 'intOrString'), 4: p('unhealthyPodEvictionPolicy', 'string') } }),
+  },
+  'networking.k8s.io/v1/Ingress': {
+    1: f('metadata', { msg: objectMeta }),
+    2: f('spec', {
+      msg: {
+        1: f('defaultBackend', { msg: ingressBackend }),
+        2: f('tls', { msg: { 1: f('hosts', 'string', true), 2: f('secretName', 'string') } }, true),
+        3: f('rules', { msg: { 1: f('host', 'string'), 2: f(INLINE, { msg: { 1: f('http', { msg: { 1: f('paths', { msg: { 1: f('path', 'string'), 2: f('backend', { msg: ingressBackend }), 3: p('pathType', 'string') } }, true) } }) } }) } }, true),
+        4: p('ingressClassName', 'string'),
+      },
+    }),
+  },
   'apps/v1/Deployment': {
     1: f('metadata', { msg: objectMeta }),
     2: f('spec', {
@@ -169,7 +245,8 @@ function decodeMessage(buf: Buffer, schema: Schema): Record<string, unknown> {
     if (typeof field.type === 'object' && 'map' in field.type) {
       const [k, v] = value as [string, unknown];
       out[field.name] = { ...((out[field.name] as Record<string, unknown> | undefined) ?? {}), [k]: v };
-    } else if (field.repeated) out[field.name] = [...((out[field.name] as unknown[] | undefined) ?? []), value];
+    } else if (field.name === INLINE) Object.assign(out, value);
+    else if (field.repeated) out[field.name] = [...((out[field.name] as unknown[] | undefined) ?? []), value];
     else if (field.keep || !isZero(value)) out[field.name] = value;
   }
   return out;

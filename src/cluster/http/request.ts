@@ -13,6 +13,9 @@ export interface ResourceTarget {
   watchPath: boolean;
 }
 
+/** Pod subresources a client may ask for; the simulator runs no containers behind them. */
+export const POD_SUBRESOURCES = new Set(['log', 'exec', 'attach', 'portforward']);
+
 /** `the server could not find the requested resource`, as kube-apiserver says it. */
 export const noResource = (): ApiError => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
 
@@ -48,7 +51,8 @@ export function parseResourcePath(segments: readonly string[], resources: readon
   const info = resources.find((r) => r.group === group && r.version === version && r.plural === plural);
   if (!info) throw noResource();
   if (namespace !== undefined && !info.namespaced) throw noResource();
-  if (subresource !== undefined && !(subresource === 'status' && info.statusSubresource) && !(subresource === 'scale' && info.scaleSubresource) && !(subresource === 'finalize' && info.kind === 'Namespace')) throw noResource();
+  const podSub = info.group === '' && info.kind === 'Pod' && POD_SUBRESOURCES.has(subresource ?? '');
+  if (subresource !== undefined && !podSub && !(subresource === 'status' && info.statusSubresource) && !(subresource === 'scale' && info.scaleSubresource) && !(subresource === 'finalize' && info.kind === 'Namespace')) throw noResource();
   const target: ResourceTarget = { info, groupVersion: group ? `${group}/${version}` : version, watchPath };
   if (namespace !== undefined) target.namespace = namespace;
   if (name !== undefined) target.name = name;

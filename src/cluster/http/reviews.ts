@@ -2,7 +2,8 @@
  * The review APIs clients probe before acting: `kubectl auth can-i` and k9s create
  * SelfSubjectAccessReviews, `kubectl auth whoami` a SelfSubjectReview. The simulator has no
  * RBAC, so every access is allowed; the user is the impersonated one when the client sent
- * `Impersonate-User`/`Impersonate-Group`, else the kubeconfig's token user.
+ * `Impersonate-User`/`Impersonate-Group`, else the kubeconfig's token user (`fluxion` when no token
+ * arrives, which is how client-go behaves over plain HTTP).
  */
 import type { IncomingMessage } from 'node:http';
 import type { ResourceInfo } from '../types.js';
@@ -37,9 +38,11 @@ export function requestUser(req: IncomingMessage): { username: string; groups: s
   const groupsHeader = req.headers['impersonate-group'];
   const groups = (Array.isArray(groupsHeader) ? groupsHeader : groupsHeader ? [groupsHeader] : []).flatMap((g) => g.split(','));
   if (typeof impersonated === 'string' && impersonated) return { username: impersonated, groups: [...groups, 'system:authenticated'] };
+  // client-go does not send a bearer token over plain HTTP, so a request without one is the
+  // kubeconfig's user too: everyone is an administrator of the simulator.
   const token = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')?.[1];
-  const username = token?.startsWith('fluxion-') ? token.slice('fluxion-'.length) : token ? 'fluxion' : 'system:anonymous';
-  return { username, groups: token ? ['system:masters', 'system:authenticated'] : ['system:unauthenticated'] };
+  const username = token?.startsWith('fluxion-') ? token.slice('fluxion-'.length) : 'fluxion';
+  return { username, groups: ['system:masters', 'system:authenticated'] };
 }
 
 /** The created review with its status filled in. */

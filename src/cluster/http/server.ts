@@ -9,9 +9,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '../errors.js';
 import type { MemoryCluster } from '../memory/memory-cluster.js';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import { AGGREGATED_V2, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { kubeconfigYaml } from './kubeconfig.js';
-import { openApiV3Doc, openApiV3Root } from './openapi.js';
+import { crdSchemas, openApiV2, openApiV3Doc, openApiV3Root } from './openapi.js';
 import { decodeProtobuf } from './protobuf.js';
 import { REVIEW_RESOURCES, answerReview, isReview } from './reviews.js';
 import { mediaType, noResource, parseResourcePath } from './request.js';
@@ -85,12 +85,25 @@ export async function serveCluster(cluster: MemoryCluster, options: ServeOptions
     if (path === '/version') return sendJson(res, 200, VERSION);
     if (path === '/healthz' || path === '/livez' || path === '/readyz') return sendText(res, 200, 'ok');
     const resources = [...(await cluster.resources()), ...REVIEW_RESOURCES];
+    if ((path === '/api' || path === '/apis') && wantsAggregated(req.headers.accept)) {
+      const text = JSON.stringify(aggregatedDiscovery(resources, path === '/api'));
+      res.writeHead(200, { 'Content-Type': AGGREGATED_V2, 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
     if (path === '/api') return sendJson(res, 200, apiVersions(address));
     if (path === '/apis') return sendJson(res, 200, apiGroupList(resources));
-    if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Root(resources));
+    if (path === '/openapi/v2') {
+      const doc = openApiV2(req.headers.accept);
+      res.writeHead(200, { 'Content-Type': doc.contentType, 'Content-Length': doc.body.length });
+      res.end(doc.body);
+      return;
+    }
     if (segments[0] === 'openapi' && segments[1] === 'v3') {
+      const schemas = crdSchemas((await cluster.list({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' })).items);
+      if (segments.length === 2) return sendJson(res, 200, openApiV3Root(resources, schemas));
       const [group, version] = segments[2] === 'api' ? ['', segments[3] ?? ''] : [segments[3] ?? '', segments[4] ?? ''];
-      const doc = openApiV3Doc(resources, group, version);
+      const doc = openApiV3Doc(resources, group, version, schemas);
       return doc ? sendJson(res, 200, doc) : sendText(res, 404, '404 page not found');
     }
     if (segments[0] === 'api' && segments.length === 2) {
@@ -117,7 +130,12 @@ export async function serveCluster(cluster: MemoryCluster, options: ServeOptions
     }
     if (isReview(target.info)) {
       if (req.method !== 'POST' || target.name !== undefined) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-      const parsed: unknown = body.trim() ? JSON.parse(body) : {};
+      let parsed: unknown = {};
+      try {
+        if (body.trim()) parsed = JSON.parse(body);
+      } catch (err) {
+        throw new ApiError(400, 'BadRequest', `the object provided is unrecognized: ${(err as Error).message}`);
+      }
       return sendJson(res, 201, answerReview(target.info, typeof parsed === 'object' && parsed ? (parsed as Record<string, unknown>) : {}, req));
     }
     await handleResource({ req, res, query: url.searchParams, body, cluster, onClose }, target);

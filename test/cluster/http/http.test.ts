@@ -72,6 +72,22 @@ describe('serveCluster over HTTP', () => {
     expect(ks.map((r) => r.name)).toEqual(['kustomizations', 'kustomizations/status']);
   });
 
+  it('answers aggregated discovery (apidiscovery.k8s.io/v2) when asked for it', async () => {
+    const { url } = await serve();
+    const res = await fetch(`${url}/apis`, { headers: { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' } });
+    expect(res.headers.get('content-type')).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    const doc = await json(res);
+    const apps = (doc.items as { metadata: { name: string }; versions: { version: string; resources: Record<string, unknown>[] }[] }[]).find((g) => g.metadata.name === 'apps');
+    expect(apps?.versions[0]?.resources.find((r) => r.resource === 'deployments')).toMatchObject({
+      responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+      scope: 'Namespaced',
+      singularResource: 'deployment',
+      subresources: [{ subresource: 'status' }, { subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' } }],
+    });
+    const core = await json(await fetch(`${url}/api`, { headers: { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' } }));
+    expect((core.items as { versions: { version: string }[] }[])[0]?.versions[0]?.version).toBe('v1');
+  });
+
   it('words errors as Status bodies, as kube-apiserver does', async () => {
     const { url } = await serve();
     const missing = await fetch(`${url}/apis/apps/v1/namespaces/default/deployments/x`);
@@ -186,20 +202,31 @@ describe('serveCluster over HTTP', () => {
     expect((after.spec as { replicas: number }).replicas).toBe(5);
   });
 
-  it('deletes with a propagation policy in the body and keeps objects held by finalizers', async () => {
+  it('deletes with a propagation policy in the body, answers Success when gone and the object when finalizers hold it', async () => {
     const { cluster, url } = await serve();
     await cluster.create({ ...cm('held'), metadata: { name: 'held', namespace: 'default', finalizers: ['example.com/hold'] } });
     const res = await fetch(`${url}/api/v1/namespaces/default/configmaps/held`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground' }) });
-    expect(res.status).toBe(202);
+    expect(res.status).toBe(200);
     expect(((await json(res)).metadata as { deletionTimestamp?: string }).deletionTimestamp).toBeDefined();
+    await cluster.create(cm('free'));
+    const gone = await fetch(`${url}/api/v1/namespaces/default/configmaps/free`, { method: 'DELETE' });
+    expect(await json(gone)).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'free', group: '', kind: 'configmaps' } });
     const bad = await fetch(`${url}/api/v1/namespaces/default/configmaps/held?propagationPolicy=Sideways`, { method: 'DELETE' });
     expect(bad.status).toBe(422);
   });
 
-  it('refuses protobuf bodies with 415 rather than misreading them', async () => {
+  it('refuses protobuf bodies of kinds it cannot decode with 415 rather than misreading them', async () => {
     const { url } = await serve();
     const res = await fetch(`${url}/api/v1/namespaces/default/configmaps`, { method: 'POST', headers: { 'content-type': 'application/vnd.kubernetes.protobuf' }, body: 'k8s\u0000' });
     expect(res.status).toBe(415);
+  });
+
+  it('serves an empty OpenAPI v2 document, as JSON or as gnostic protobuf', async () => {
+    const { url } = await serve();
+    expect(await json(await fetch(`${url}/openapi/v2`, { headers: { accept: 'application/json' } }))).toMatchObject({ swagger: '2.0', definitions: {} });
+    const pb = await fetch(`${url}/openapi/v2`, { headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
+    expect(pb.headers.get('content-type')).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    expect(Buffer.from(await pb.arrayBuffer()).subarray(0, 5)).toEqual(Buffer.from([0x0a, 0x03, 0x32, 0x2e, 0x30]));
   });
 
   it('serves an OpenAPI v3 index whose documents declare fieldValidation for every kind', async () => {
