@@ -107,6 +107,15 @@ export class ApplyManager {
     return { subject, action: live ? 'configured' : 'created' };
   }
 
+  /** Whether applying `input` would change the live object (server-side dry run), without writing. */
+  async wouldChange(input: KubeObject, options: ApplyOptions): Promise<'missing' | 'changed' | 'unchanged'> {
+    const obj = this.withOwner(input, options);
+    const live = await this.cluster.get(refOf(obj));
+    if (!live) return 'missing';
+    const dry = await this.tryApply(obj, { fieldManager: options.fieldManager, force: true, dryRun: true }, false);
+    return equal(comparable(dry), comparable(live)) ? 'unchanged' : 'changed';
+  }
+
   private async tryApply(obj: KubeObject, opts: { fieldManager: string; force: boolean; dryRun: boolean }, recreate: boolean): Promise<KubeObject> {
     try {
       return await this.cluster.apply(obj, opts);

@@ -72,7 +72,7 @@ export interface ControllerSpec {
   /** Kind-specific status fields taken from the steps' data (artifact, inventory…). */
   statusFrom?: (data: Record<string, unknown>) => Record<string, unknown> | undefined;
   /** Adds the kind's own conditions (ArtifactInStorage, FetchFailed…) to the status about to be written. */
-  decorate?: (status: Record<string, unknown>, context: LifecycleContext, now: Date) => void;
+  decorate?: (status: Record<string, unknown>, context: LifecycleContext, now: Date, previous: Record<string, unknown>) => void;
 }
 
 /** Status fields the lifecycle writes for every kind; sources omit the revision pair. */
@@ -251,7 +251,7 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
         if (!live || live.metadata.deletionTimestamp) return;
         const next = { ...((live.status as Record<string, unknown> | undefined) ?? {}), ...patch };
         env.status = next;
-        spec.decorate?.(next, context, new Date(deps.clock.now()));
+        spec.decorate?.(next, context, new Date(deps.clock.now()), (live.status as Record<string, unknown> | undefined) ?? {});
         const { resourceVersion: _rv, ...metadata } = live.metadata;
         await deps.cluster.updateStatus({ ...live, metadata: { ...metadata, name: live.metadata.name }, status: next }, { fieldManager: spec.reportingController });
       })

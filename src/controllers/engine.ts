@@ -16,6 +16,7 @@ import { ArtifactStorage } from '../sources/artifact/storage.js';
 import type { ControllerDeps } from './controller.js';
 import { DriftWatcher } from './drift.js';
 import { helmChartController } from './helm-chart.js';
+import { helmReleaseController, renderForRelease } from './helm-release.js';
 import { helmRepositoryController } from './helm-repository.js';
 import { gitRepositoryController } from './git-repository.js';
 import { kustomizationController } from './kustomization.js';
@@ -57,7 +58,7 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export const engineKinds = ['GitRepository', 'HelmRepository', 'HelmChart', 'Kustomization'] as const;
+export const engineKinds = ['GitRepository', 'HelmRepository', 'HelmChart', 'Kustomization', 'HelmRelease'] as const;
 
 export function createEngine(options: EngineOptions): Engine {
   const { cluster, clock } = options;
@@ -85,6 +86,7 @@ export function createEngine(options: EngineOptions): Engine {
       gitRepositoryController({ storage, cacheRoot: path.join(stateDir, 'git'), ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       helmRepositoryController({ storage }, deps),
       helmChartController({ storage }, deps),
+      helmReleaseController({ storage, render: renderForRelease, pollMs: options.healthPollMs ?? 500 }, deps),
       kustomizationController({ storage, healthPollMs: options.healthPollMs ?? 500, drift }, deps),
     ],
     ...(options.watchLabelSelector ? { labelSelector: options.watchLabelSelector } : {}),

@@ -1,0 +1,205 @@
+/**
+ * The HelmRelease controller end to end: a chart repository made by the real `helm`, the engine
+ * on a MemoryCluster served as a Kubernetes API, and the real `helm` CLI reading (and writing)
+ * the releases through that API.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock, settle } from '../../src/api/clock.js';
+import { fluxCrds } from '../../src/api/crds.js';
+import type { KubeObject } from '../../src/api/meta.js';
+import { serveCluster } from '../../src/cluster/http/index.js';
+import type { ServedCluster } from '../../src/cluster/http/index.js';
+import { MemoryCluster } from '../../src/cluster/memory/index.js';
+import { createEngine } from '../../src/controllers/engine.js';
+import type { Engine } from '../../src/controllers/engine.js';
+import { ReleaseStorage } from '../../src/helm/release/storage.js';
+import { startHelmRepo } from '../helpers/helm-repo.js';
+import type { ChartSpec, HelmRepoServer } from '../helpers/helm-repo.js';
+import { oracles } from '../helpers/oracles.js';
+
+const run = promisify(execFile);
+type Cond = { type: string; status: string; reason: string; message: string };
+const hrRef = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'web', namespace: 'apps' };
+
+const DEPLOY = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  replicas: {{ .Values.replicas }}
+  selector:
+    matchLabels: {app: {{ .Release.Name }}}
+  template:
+    metadata:
+      labels: {app: {{ .Release.Name }}}
+    spec:
+      containers:
+      - name: app
+        image: {{ .Values.image }}
+`;
+const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  version: {{ .Chart.Version | quote }}\n  greeting: {{ .Values.greeting | quote }}\n';
+const EXTRA = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-extra\ndata:\n  only: in-1.0.0\n';
+const TEST = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-test\n  annotations:\n    "helm.sh/hook": test\nspec:\n  restartPolicy: Never\n  containers:\n  - name: t\n    image: busybox\n';
+const FAILING_HOOK = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-migrate\n  annotations:\n    "helm.sh/hook": pre-upgrade\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: m\n        image: failing-migration\n';
+const VALUES = 'replicas: 1\nimage: nginx\ngreeting: hello\n';
+
+const chart = (version: string, templates: Record<string, string>): ChartSpec => ({ name: 'web', version, values: VALUES, templates });
+
+describe('HelmRelease controller', () => {
+  let tmp: string;
+  let clock: ManualClock;
+  let cluster: MemoryCluster;
+  let served: ServedCluster;
+  let repo: HelmRepoServer;
+  let engine: Engine;
+  let kubeconfig: string;
+
+  const start = async (charts: ChartSpec[]) => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'fluxion-hr-'));
+    clock = new ManualClock();
+    cluster = new MemoryCluster({ clock, crds: fluxCrds(), rolloutDelayMs: 1000 });
+    for (const ns of ['flux-system', 'apps']) await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    served = await serveCluster(cluster, { port: 0 });
+    kubeconfig = path.join(tmp, 'kubeconfig');
+    await served.writeKubeconfig(kubeconfig);
+    repo = await startHelmRepo();
+    await repo.publish(charts);
+    engine = createEngine({ cluster, clock, stateDir: path.join(tmp, 'state'), healthPollMs: 500, randomSeed: () => 0.5 });
+    await engine.start();
+    await cluster.create({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'charts', namespace: 'flux-system' }, spec: { url: repo.url, interval: '1h' } });
+  };
+
+  afterEach(async () => {
+    await engine.stop();
+    await served.close();
+    await repo.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** The real helm CLI against the served simulator. */
+  const helm = async (...args: string[]): Promise<string> => {
+    const { helm: bin } = await oracles();
+    const env = { PATH: process.env.PATH ?? '', HOME: tmp, KUBECONFIG: kubeconfig, HELM_CACHE_HOME: path.join(tmp, 'hc'), HELM_CONFIG_HOME: path.join(tmp, 'hcfg'), HELM_DATA_HOME: path.join(tmp, 'hd') };
+    const r = await run(bin, args, { env, maxBuffer: 1 << 26 });
+    return r.stdout;
+  };
+
+  const status = async () => ((await cluster.get(hrRef))?.status ?? {}) as { conditions?: Cond[]; history?: { chartVersion: string; status: string; version: number }[]; [k: string]: unknown };
+  const cond = async (type: string) => (await status()).conditions?.find((c) => c.type === type);
+
+  /** Lets I/O settle and clock time pass (rollouts, polls) until `check` holds. */
+  const until = async (check: () => Promise<boolean>, what: string): Promise<void> => {
+    for (let i = 0; i < 400; i++) {
+      for (let j = 0; j < 200; j++) {
+        if (await check()) return;
+        await settle(2);
+      }
+      await clock.advanceAsync(500);
+    }
+    throw new Error(`${what}: not reached; HelmRelease status: ${JSON.stringify(await status())}`);
+  };
+
+  const helmRelease = (spec: Record<string, unknown> = {}): KubeObject => ({
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: { name: 'web', namespace: 'apps' },
+    spec: { interval: '1h', chart: { spec: { chart: 'web', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'charts', namespace: 'flux-system' } } }, ...spec },
+  });
+
+  it('installs, upgrades and uninstalls as Helm does, readable by the helm CLI', async () => {
+    await start([chart('1.0.0', { 'deploy.yaml': DEPLOY, 'cm.yaml': CM, 'extra.yaml': EXTRA, 'test.yaml': TEST }), chart('1.1.0', { 'deploy.yaml': DEPLOY, 'cm.yaml': CM, 'test.yaml': TEST })]);
+    await cluster.create(helmRelease({ values: { greeting: 'hi from flux' }, test: { enable: true } }));
+    await until(async () => (await cond('Ready'))?.status === 'True', 'installed');
+    expect(await cond('Ready')).toMatchObject({ reason: 'InstallSucceeded', message: 'Helm install succeeded for release apps/web.v1 with chart web@1.0.0' });
+    expect(await cond('Released')).toMatchObject({ status: 'True', reason: 'InstallSucceeded' });
+    expect(await cond('TestSuccess')).toMatchObject({ status: 'True', reason: 'TestSucceeded' });
+    const st = await status();
+    expect(st).toMatchObject({ helmChart: 'flux-system/apps-web', storageNamespace: 'apps', lastAttemptedRevision: '1.0.0', lastAppliedRevision: '1.0.0', lastAttemptedReleaseAction: 'install' });
+    expect(st.history?.[0]).toMatchObject({ chartVersion: '1.0.0', status: 'deployed', version: 1 });
+
+    // The objects, with Helm's ownership metadata and Flux's labels.
+    const cm = await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'web-settings', namespace: 'apps' });
+    expect(cm?.data).toEqual({ version: '1.0.0', greeting: 'hi from flux' });
+    expect(cm?.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'Helm', 'helm.toolkit.fluxcd.io/name': 'web', 'helm.toolkit.fluxcd.io/namespace': 'apps' });
+    expect(cm?.metadata.annotations).toMatchObject({ 'meta.helm.sh/release-name': 'web', 'meta.helm.sh/release-namespace': 'apps' });
+
+    // helm reads what fluxion stored.
+    const list = JSON.parse(await helm('list', '-n', 'apps', '-o', 'json')) as { name: string; revision: string; status: string; chart: string }[];
+    expect(list).toEqual([expect.objectContaining({ name: 'web', revision: '1', status: 'deployed', chart: 'web-1.0.0' })]);
+    const manifest = await helm('get', 'manifest', 'web', '-n', 'apps');
+    expect(manifest).toContain('# Source: web/templates/cm.yaml');
+    expect(manifest).toContain('greeting: "hi from flux"');
+    expect(JSON.parse(await helm('get', 'values', 'web', '-n', 'apps', '-o', 'json'))).toEqual({ greeting: 'hi from flux' });
+
+    // Upgrade: a new chart version; what left the chart is deleted; v1 superseded.
+    await cluster.patch(hrRef, { spec: { chart: { spec: { version: '1.1.0' } } } }, 'merge');
+    await until(async () => (await status()).lastAppliedRevision === '1.1.0' && (await cond('Ready'))?.status === 'True', 'upgraded');
+    expect(await cond('Ready')).toMatchObject({ reason: 'UpgradeSucceeded', message: 'Helm upgrade succeeded for release apps/web.v2 with chart web@1.1.0' });
+    expect(await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'web-extra', namespace: 'apps' })).toBeUndefined();
+    const history = JSON.parse(await helm('history', 'web', '-n', 'apps', '-o', 'json')) as { revision: number; status: string; chart: string; description: string }[];
+    expect(history.map((h) => [h.revision, h.status, h.chart])).toEqual([
+      [1, 'superseded', 'web-1.0.0'],
+      [2, 'deployed', 'web-1.1.0'],
+    ]);
+
+    // Nothing changes: no new revision on the next interval.
+    await clock.advanceAsync(60 * 60_000);
+    await until(async () => (await cond('Ready'))?.status === 'True', 'in sync');
+    expect((await new ReleaseStorage(cluster, 'apps', clock).history('web')).length).toBe(2);
+
+    // Deleting the HelmRelease uninstalls the release.
+    await cluster.delete(hrRef);
+    await until(async () => !(await cluster.get(hrRef)), 'uninstalled');
+    expect(await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'apps' })).toBeUndefined();
+    expect(JSON.parse(await helm('list', '-n', 'apps', '-a', '-o', 'json'))).toEqual([]);
+  });
+
+  it('remediates a failed upgrade by rolling back, and stalls once retries are exhausted', async () => {
+    await start([chart('1.0.0', { 'deploy.yaml': DEPLOY, 'cm.yaml': CM }), chart('2.0.0', { 'deploy.yaml': DEPLOY, 'cm.yaml': CM, 'migrate.yaml': FAILING_HOOK })]);
+    await cluster.create(helmRelease({ upgrade: { remediation: { retries: 1 } } }));
+    await until(async () => (await cond('Ready'))?.status === 'True', 'installed');
+    await cluster.patch(hrRef, { spec: { chart: { spec: { version: '2.0.0' } } } }, 'merge');
+    await until(async () => (await cond('Remediated'))?.status === 'True', 'rolled back');
+    expect(await cond('Remediated')).toMatchObject({ reason: 'RollbackSucceeded' });
+    expect(await cond('Released')).toMatchObject({ status: 'False', reason: 'UpgradeFailed' });
+    expect((await cond('Released'))?.message).toContain('pre-upgrade hooks failed: job web-migrate failed');
+    const cm = await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'web-settings', namespace: 'apps' });
+    expect(cm?.data).toMatchObject({ version: '1.0.0' });
+    // The retry (after the interval) fails the same way: retries exhausted, Stalled until the spec changes.
+    await clock.advanceAsync(60 * 60_000);
+    await until(async () => (await cond('Stalled'))?.status === 'True', 'stalled');
+    expect(await cond('Ready')).toMatchObject({ status: 'False', reason: 'RetriesExceeded' });
+    expect((await cond('Ready'))?.message).toMatch(/^Failed to upgrade after 2 attempt\(s\)/);
+    const history = JSON.parse(await helm('history', 'web', '-n', 'apps', '-o', 'json')) as { revision: number; status: string; description: string }[];
+    expect(history.map((h) => h.description)).toEqual(['Install complete', 'Upgrade "web" failed: pre-upgrade hooks failed: job web-migrate failed: Job has reached the specified backoff limit', 'Rollback to 1', expect.stringMatching(/^Upgrade "web" failed/), 'Rollback to 3']);
+    expect(history.at(-1)).toMatchObject({ status: 'deployed' });
+    expect((await status()).upgradeFailures).toBe(2);
+  });
+
+  it('adopts a release installed with the helm CLI instead of installing it again', async () => {
+    await start([chart('1.0.0', { 'deploy.yaml': DEPLOY, 'cm.yaml': CM })]);
+    await helm('install', 'web', `${repo.url}/web-1.0.0.tgz`, '-n', 'apps', '--set', 'greeting=adopted');
+    expect(JSON.parse(await helm('list', '-n', 'apps', '-o', 'json'))).toEqual([expect.objectContaining({ name: 'web', revision: '1' })]);
+    await cluster.create(helmRelease({ values: { greeting: 'adopted' } }));
+    await until(async () => (await cond('Ready'))?.status === 'True', 'adopted');
+    expect((await new ReleaseStorage(cluster, 'apps', clock).history('web')).map((r) => r.version)).toEqual([1]);
+    expect((await cond('Ready'))?.message).toContain('apps/web.v1 with chart web@1.0.0');
+    // Different values: an upgrade to revision 2, which helm sees.
+    await cluster.patch(hrRef, { spec: { values: { greeting: 'managed by flux' } } }, 'merge');
+    await until(async () => (await cond('Ready'))?.reason === 'UpgradeSucceeded', 'upgraded');
+    expect(JSON.parse(await helm('get', 'values', 'web', '-n', 'apps', '-o', 'json'))).toEqual({ greeting: 'managed by flux' });
+  });
+
+  it('waits for a chart that does not resolve, naming the HelmChart', async () => {
+    await start([chart('1.0.0', { 'cm.yaml': CM })]);
+    await cluster.create(helmRelease({ chart: { spec: { chart: 'web', version: '9.x', sourceRef: { kind: 'HelmRepository', name: 'charts', namespace: 'flux-system' } } } }));
+    await until(async () => (await cond('Ready'))?.message?.includes("no 'web' chart with version matching '9.x'") ?? false, 'waiting');
+    expect(await cond('Ready')).toMatchObject({ status: 'False', reason: 'ArtifactFailed' });
+    expect((await cond('Ready'))?.message).toContain("HelmChart 'flux-system/apps-web' is not ready");
+  });
+});
