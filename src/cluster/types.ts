@@ -123,4 +123,11 @@ export interface Cluster {
 
   /** Record a Kubernetes Event (core/v1 Event, de-duplicated by involved object + reason + message). */
   recordEvent(event: KubeEvent): Promise<void>;
+
+  /**
+   * A view of the cluster acting as a service account (`Impersonate-User:
+   * system:serviceaccount:NS:NAME`), for `spec.serviceAccountName`: the API server's RBAC then
+   * decides what the reconcile may do. Absent where there is nothing to impersonate against.
+   */
+  impersonate?(serviceAccount: { namespace: string; name: string }): Cluster;
 }

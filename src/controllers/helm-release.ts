@@ -142,9 +142,12 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
   const requeueMs = deps.requeueDependencyMs ?? 30_000;
 
   const env = (hr: HelmRelease, ctx: EffectContext) => {
-    const storage = new ReleaseStorage(ctx.cluster, helmReleaseStorageNamespace(hr), ctx.clock);
+    // spec.serviceAccountName: Helm acts as that service account (the API server's RBAC decides).
+    const sa = hr.spec.serviceAccountName;
+    const cluster = sa && ctx.cluster.impersonate ? ctx.cluster.impersonate({ namespace: hr.metadata.namespace ?? 'default', name: sa }) : ctx.cluster;
+    const storage = new ReleaseStorage(cluster, helmReleaseStorageNamespace(hr), ctx.clock);
     const actions = new ReleaseActions({
-      cluster: ctx.cluster,
+      cluster,
       clock: ctx.clock,
       storage,
       sleep: (ms) => ctx.sleep(ms),

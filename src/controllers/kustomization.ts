@@ -20,6 +20,7 @@ import { build, KustomizeError, layeredFs, memoryFs } from '../kustomize/index.j
 import type { KFileSystem } from '../kustomize/index.js';
 import { substituteObject, SubstitutionError } from '../kustomize/substitute.js';
 import { ApplyManager } from '../apply/manager.js';
+import type { Cluster } from '../cluster/types.js';
 import type { ChangeEntry } from '../apply/change-set.js';
 import { inventoryOf, parseEntry, staleEntries } from '../apply/inventory.js';
 import { computeHealth } from '../apply/kstatus.js';
@@ -101,6 +102,20 @@ async function substitutionVars(ks: Kustomization, ctx: EffectContext): Promise<
 
 export function kustomizationController(options: KustomizationControllerOptions, deps: ControllerDeps): Registration {
   const manager = new ApplyManager(deps.cluster, deps.clock);
+  // With spec.serviceAccountName, everything the Kustomization applies, prunes and checks goes
+  // through a view impersonating that service account, as kustomize-controller does.
+  const impersonated = new Map<string, { cluster: Cluster; manager: ApplyManager }>();
+  const actingAs = (ks: Kustomization): { cluster: Cluster; manager: ApplyManager } => {
+    const sa = ks.spec.serviceAccountName;
+    if (!sa || !deps.cluster.impersonate) return { cluster: deps.cluster, manager };
+    const key = `${ks.metadata.namespace ?? 'default'}/${sa}`;
+    let view = impersonated.get(key);
+    if (!view) {
+      const cluster = deps.cluster.impersonate({ namespace: ks.metadata.namespace ?? 'default', name: sa });
+      impersonated.set(key, (view = { cluster, manager: new ApplyManager(cluster, deps.clock) }));
+    }
+    return view;
+  };
   const cache = new ArtifactCache(options.storage);
   // One read-only filesystem per unpacked artifact, shared by every build of that revision.
   const filesystems = new WeakMap<Map<string, Buffer>, KFileSystem>();
@@ -179,7 +194,7 @@ export function kustomizationController(options: KustomizationControllerOptions,
           const objects = data.objects as KubeObject[];
           let changes: ChangeEntry[];
           try {
-            changes = await manager.applyAll(objects, {
+            changes = await actingAs(ks).manager.applyAll(objects, {
               fieldManager: KUSTOMIZE_FIELD_MANAGER,
               force: ks.spec.force ?? false,
               ownerLabels: ownerLabels(ks),
@@ -203,7 +218,7 @@ export function kustomizationController(options: KustomizationControllerOptions,
           for (const ref of stale) options.drift?.forget(ref);
           stale.sort((a, b) => Number(stageOf({ ...a, metadata: { name: a.name } }) === 'definitions') - Number(stageOf({ ...b, metadata: { name: b.name } }) === 'definitions'));
           try {
-            const pruned = await manager.prune(stale, ownerLabels(ks));
+            const pruned = await actingAs(ks).manager.prune(stale, ownerLabels(ks));
             return { data: { pruned } };
           } catch (err) {
             throw new TransientError(KustomizeReasons.PruneFailed, `prune failed: ${(err as Error).message}`, { cause: err });
@@ -223,7 +238,7 @@ export function kustomizationController(options: KustomizationControllerOptions,
             for (const ref of targets) {
               let obj: KubeObject | undefined;
               try {
-                obj = await ctx.cluster.get(ref);
+                obj = await actingAs(ks).cluster.get(ref);
               } catch (err) {
                 if (!isApiError(err, 404)) throw err;
               }
@@ -247,14 +262,14 @@ export function kustomizationController(options: KustomizationControllerOptions,
         const entries = ((live?.status as Kustomization['status'] | undefined)?.inventory?.entries ?? []) as InventoryEntry[];
         const refs = entries.map(parseEntry).reverse();
         for (const ref of refs) options.drift?.forget(ref);
-        await manager.prune(refs, ownerLabels(ks));
+        await actingAs(ks).manager.prune(refs, ownerLabels(ks));
         if (policy !== 'WaitForTermination') return;
         // Keep the finalizer until every deleted object is gone (finalizers of its own included), up to spec.timeout.
         const timeoutMs = parseDuration(ks.spec.timeout ?? ks.spec.interval);
         const deadline = ctx.clock.now() + timeoutMs;
         for (;;) {
           const left: string[] = [];
-          for (const ref of refs) if (await ctx.cluster.get(ref)) left.push(subjectOf(ref));
+          for (const ref of refs) if (await actingAs(ks).cluster.get(ref)) left.push(subjectOf(ref));
           if (left.length === 0) return;
           if (ctx.clock.now() >= deadline) throw new TransientError(KustomizeReasons.PruneFailed, `timeout waiting for termination of: [${left.join(', ')}]`);
           await ctx.sleep(Math.min(pollMs, Math.max(1, deadline - ctx.clock.now())));

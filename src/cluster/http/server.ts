@@ -13,7 +13,7 @@ import { AGGREGATED_V2, aggregatedDiscovery, apiGroup, apiGroupList, apiResource
 import { kubeconfigYaml } from './kubeconfig.js';
 import { crdSchemas, openApiV2, openApiV3Doc, openApiV3Root } from './openapi.js';
 import { decodeProtobuf } from './protobuf.js';
-import { REVIEW_RESOURCES, answerReview, isReview } from './reviews.js';
+import { REVIEW_RESOURCES, answerReview, isReview, requestUser } from './reviews.js';
 import { mediaType, noResource, parseResourcePath } from './request.js';
 import { handleResource, sendJson } from './resources.js';
 
@@ -21,6 +21,22 @@ export interface ServeOptions {
   host?: '127.0.0.1';
   /** 0 (the default) picks a free port. */
   port?: number;
+  /**
+   * An audit log: told of every resource request with the user it acts as (the impersonated one
+   * when the client sent `Impersonate-User`). The simulator has no RBAC; this is how one checks
+   * who did what.
+   */
+  audit?: (entry: AuditEntry) => void;
+}
+
+export interface AuditEntry {
+  /** HTTP method: GET, POST, PUT, PATCH, DELETE. */
+  method: string;
+  /** The request path, e.g. `/apis/apps/v1/namespaces/apps/deployments/web`. */
+  path: string;
+  query: string;
+  user: string;
+  groups: string[];
 }
 
 export interface ServedCluster {
@@ -120,6 +136,10 @@ export async function serveCluster(cluster: MemoryCluster, options: ServeOptions
     }
     const target = parseResourcePath(segments, resources);
     if (!target) return sendText(res, 404, '404 page not found');
+    if (options.audit) {
+      const who = requestUser(req);
+      options.audit({ method: req.method ?? 'GET', path, query: url.search, user: who.username, groups: who.groups });
+    }
     const raw = req.method === 'GET' ? Buffer.alloc(0) : await readBody(req);
     const contentType = mediaType(req.headers['content-type']);
     let body = raw.toString('utf8');
