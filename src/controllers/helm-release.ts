@@ -25,7 +25,9 @@ import { parseDuration } from '../api/duration.js';
 import { HelmReasons } from '../api/reasons.js';
 import { helmReleaseMachine } from '../../machines/index.js';
 import type { ActionRecord, LifecycleContext } from '../../machines/lifecycle.js';
+import { stringify } from 'yaml';
 import { ActionError, ReleaseActions } from '../helm/action/index.js';
+import { build, KustomizeError, memoryFs } from '../kustomize/index.js';
 import type { RenderedChart } from '../helm/action/index.js';
 import { HelmError } from '../helm/chart/errors.js';
 import { renderChart } from '../helm/render.js';
@@ -136,6 +138,36 @@ async function composeValues(hr: HelmRelease, ctx: EffectContext): Promise<GoMap
     }
   }
   return hr.spec.values ? mergeMaps(result, structuredClone(hr.spec.values) as GoMap) : result;
+}
+
+/**
+ * `spec.postRenderers`: each kustomize post-renderer (patches, images) runs over the rendered
+ * non-hook manifests, in order, with fluxion's kustomize engine — as Helm post-renders them.
+ */
+export function postRender(rendered: RenderedChart, postRenderers: HelmRelease['spec']['postRenderers']): RenderedChart {
+  const steps = (postRenderers ?? []).map((p) => p.kustomize).filter((k): k is NonNullable<typeof k> => !!k && (!!k.patches?.length || !!k.images?.length));
+  if (!steps.length) return rendered;
+  const sourceOf = new Map<string, string>();
+  const key = (o: Record<string, unknown>): string => {
+    const m = (o.metadata ?? {}) as { name?: string; namespace?: string };
+    return `${String(o.kind)}/${m.namespace ?? ''}/${m.name ?? ''}`;
+  };
+  for (const d of rendered.manifests) for (const o of d.objects) sourceOf.set(key(o), d.source);
+  let objects = rendered.manifests.flatMap((d) => d.objects);
+  for (const k of steps) {
+    const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['resources.yaml'], ...(k.patches?.length ? { patches: k.patches } : {}), ...(k.images?.length ? { images: k.images } : {}) };
+    const fs = memoryFs({ '/resources.yaml': objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'), '/kustomization.yaml': stringify(kustomization) });
+    try {
+      objects = build(fs, '/', { reorder: 'none' }) as Record<string, unknown>[];
+    } catch (err) {
+      if (err instanceof KustomizeError) throw new ActionError(`error while running post render on files: ${err.message}`);
+      throw err;
+    }
+  }
+  return {
+    ...rendered,
+    manifests: objects.map((o) => ({ source: sourceOf.get(key(o)) ?? 'post-renderer', content: stringify(o, { lineWidth: 0 }).trimEnd(), objects: [o] })),
+  };
 }
 
 export function helmReleaseController(options: HelmReleaseControllerOptions, deps: ControllerDeps): Registration {
@@ -315,7 +347,7 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
           const loaded = data.loaded as Loaded;
           const { actions, target } = env(hr, ctx);
           try {
-            const rendered = await render(hr, loaded, 1, false, ctx);
+            const rendered = postRender(await render(hr, loaded, 1, false, ctx), hr.spec.postRenderers);
             const r = await actions.install(target, rendered, loaded.values, {
               timeoutMs: timeoutOf(hr, hr.spec.install),
               wait: !hr.spec.install?.disableWait,
@@ -336,7 +368,7 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
           const { actions, target, storage } = env(hr, ctx);
           const revision = ((await storage.last(target.name))?.version ?? 0) + 1;
           try {
-            const rendered = await render(hr, loaded, revision, true, ctx);
+            const rendered = postRender(await render(hr, loaded, revision, true, ctx), hr.spec.postRenderers);
             const r = await actions.upgrade(target, rendered, loaded.values, {
               timeoutMs: timeoutOf(hr, hr.spec.upgrade),
               wait: !hr.spec.upgrade?.disableWait,

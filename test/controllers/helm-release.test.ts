@@ -21,6 +21,8 @@ import { ReleaseStorage } from '../../src/helm/release/storage.js';
 import { startHelmRepo } from '../helpers/helm-repo.js';
 import type { ChartSpec, HelmRepoServer } from '../helpers/helm-repo.js';
 import { oracles } from '../helpers/oracles.js';
+import { makeRepo } from '../helpers/git.js';
+import { startGitServer } from '../../src/sources/git/serve.js';
 
 const run = promisify(execFile);
 type Cond = { type: string; status: string; reason: string; message: string };
@@ -193,6 +195,76 @@ describe('HelmRelease controller', () => {
     await cluster.patch(hrRef, { spec: { values: { greeting: 'managed by flux' } } }, 'merge');
     await until(async () => (await cond('Ready'))?.reason === 'UpgradeSucceeded', 'upgraded');
     expect(JSON.parse(await helm('get', 'values', 'web', '-n', 'apps', '-o', 'json'))).toEqual({ greeting: 'managed by flux' });
+  });
+
+  it('post-renders with kustomize patches and images, and corrects drift when driftDetection is enabled', async () => {
+    await start([chart('1.0.0', { 'deploy.yaml': DEPLOY, 'cm.yaml': CM })]);
+    await cluster.create(
+      helmRelease({
+        driftDetection: { mode: 'enabled' },
+        postRenderers: [
+          {
+            kustomize: {
+              patches: [{ target: { kind: 'Deployment' }, patch: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: any\n  labels:\n    post-rendered: "yes"\n' }],
+              images: [{ name: 'nginx', newName: 'registry.example.com/nginx', newTag: '1.27' }],
+            },
+          },
+        ],
+      }),
+    );
+    await until(async () => (await cond('Ready'))?.status === 'True', 'installed');
+    const deployRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'apps' };
+    const deploy = await cluster.get(deployRef);
+    expect(deploy?.metadata.labels).toMatchObject({ 'post-rendered': 'yes', 'app.kubernetes.io/managed-by': 'Helm' });
+    expect((deploy?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]?.image).toBe('registry.example.com/nginx:1.27');
+    // The stored manifest is the post-rendered one, so helm shows what is in the cluster.
+    expect(await helm('get', 'manifest', 'web', '-n', 'apps')).toContain('image: registry.example.com/nginx:1.27');
+    // Someone scales the Deployment by hand; the next reconcile puts it back without a new revision.
+    await cluster.patch(deployRef, { spec: { replicas: 5 } }, 'merge');
+    await cluster.patch(hrRef, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': 'drift' } } }, 'merge');
+    await until(async () => ((await cluster.get(deployRef))?.spec as { replicas: number }).replicas === 1, 'drift corrected');
+    expect((await new ReleaseStorage(cluster, 'apps', clock).history('web')).map((r) => r.version)).toEqual([1]);
+  });
+
+  it('unlocks a release a crashed run left pending, then upgrades it', async () => {
+    await start([chart('1.0.0', { 'cm.yaml': CM })]);
+    await cluster.create(helmRelease({ values: { greeting: 'first' } }));
+    await until(async () => (await cond('Ready'))?.status === 'True', 'installed');
+    // A crash in the middle of an upgrade: revision 2 stays pending-upgrade.
+    const storage = new ReleaseStorage(cluster, 'apps', clock);
+    const v1 = (await storage.last('web'))!;
+    await storage.create({ ...v1, version: 2, info: { ...v1.info, status: 'pending-upgrade', description: 'Preparing upgrade' } });
+    await cluster.patch(hrRef, { spec: { values: { greeting: 'second' } } }, 'merge');
+    await until(async () => (await storage.last('web'))?.info.status === 'deployed' && (await storage.last('web'))?.version === 3, 'unlocked and upgraded');
+    expect((await storage.get('web', 2))?.info).toMatchObject({ status: 'failed', description: "Release unlocked from stale 'pending-upgrade' state" });
+    expect((await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'web-settings', namespace: 'apps' }))?.data).toMatchObject({ greeting: 'second' });
+  });
+
+  it('holds a Kustomization that depends on the HelmRelease until the release is Ready (cross-kind dependsOn)', async () => {
+    await start([chart('1.0.0', { 'cm.yaml': CM })]);
+    const gitRepo = makeRepo('app');
+    gitRepo.commit({ 'deploy/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after-web\n  namespace: apps\n' });
+    const git = await startGitServer({ root: gitRepo.root });
+    try {
+      await cluster.create({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'app', namespace: 'apps' }, spec: { url: git.url('app.git'), interval: '1h', ref: { branch: 'main' } } });
+      await cluster.create({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: 'after-web', namespace: 'apps' },
+        spec: { interval: '1h', path: './deploy', prune: true, sourceRef: { kind: 'GitRepository', name: 'app' }, dependsOn: [{ kind: 'HelmRelease', name: 'web' }] },
+      });
+      const ksReady = async () => ((await cluster.get({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'after-web', namespace: 'apps' }))?.status as { conditions?: Cond[] } | undefined)?.conditions?.find((c) => c.type === 'Ready');
+      await cluster.create(helmRelease({ chart: { spec: { chart: 'web', version: '9.x', sourceRef: { kind: 'HelmRepository', name: 'charts', namespace: 'flux-system' } } } }));
+      await until(async () => (await ksReady())?.reason === 'DependencyNotReady', 'waiting for the release');
+      expect((await ksReady())?.message).toContain("dependency 'apps/web' is not ready");
+      expect(await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'after-web', namespace: 'apps' })).toBeUndefined();
+      await cluster.patch(hrRef, { spec: { chart: { spec: { version: '1.0.0' } } } }, 'merge');
+      await until(async () => (await ksReady())?.status === 'True', 'released, then applied');
+      expect(await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'after-web', namespace: 'apps' })).toBeDefined();
+    } finally {
+      await git.close();
+      gitRepo.dispose();
+    }
   });
 
   it('waits for a chart that does not resolve, naming the HelmChart', async () => {
