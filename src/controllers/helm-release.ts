@@ -283,9 +283,11 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
           const last = done.at(-1);
           const releaseAction = done.filter((a) => a.action === 'install' || a.action === 'upgrade').at(-1)?.action as 'install' | 'upgrade' | undefined;
 
-          // What happened in this run decides first.
-          if (last && !last.ok) {
-            if (last.action === 'install' || last.action === 'upgrade' || (last.action === 'test' && !hr.spec.test?.ignoreFailures)) {
+          // What happened in this run decides first. A failed test with ignoreFailures is only
+          // reported (TestSuccess=False); the release stands.
+          const ignoredTest = last?.action === 'test' && !last.ok && hr.spec.test?.ignoreFailures === true;
+          if (last && !last.ok && !ignoredTest) {
+            if (last.action === 'install' || last.action === 'upgrade' || last.action === 'test') {
               const kind = last.action === 'test' ? (releaseAction ?? 'upgrade') : last.action;
               const remediation: Remediation = hr.spec[kind]?.remediation ?? {};
               const retries = remediation.retries ?? 0;

@@ -48,6 +48,7 @@ const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name
 const EXTRA = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-extra\ndata:\n  only: in-1.0.0\n';
 const TEST = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-test\n  annotations:\n    "helm.sh/hook": test\nspec:\n  restartPolicy: Never\n  containers:\n  - name: t\n    image: busybox\n';
 const FAILING_HOOK = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-migrate\n  annotations:\n    "helm.sh/hook": pre-upgrade\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: m\n        image: failing-migration\n';
+const FAILING_TEST = TEST.replace('image: busybox', 'image: failing-test');
 const VALUES = 'replicas: 1\nimage: nginx\ngreeting: hello\n';
 
 const chart = (version: string, templates: Record<string, string>): ChartSpec => ({ name: 'web', version, values: VALUES, templates });
@@ -265,6 +266,18 @@ describe('HelmRelease controller', () => {
       await git.close();
       gitRepo.dispose();
     }
+  });
+
+  it('reports failed tests: with ignoreFailures the release stands, without it the upgrade counts as failed', async () => {
+    await start([chart('1.0.0', { 'cm.yaml': CM, 'test.yaml': FAILING_TEST })]);
+    await cluster.create(helmRelease({ test: { enable: true, ignoreFailures: true } }));
+    await until(async () => (await cond('TestSuccess'))?.status === 'False', 'tested');
+    await until(async () => (await cond('Ready'))?.status === 'True', 'ready anyway');
+    expect((await cond('TestSuccess'))?.message).toContain('test hooks failed: pod web-test failed');
+    await cluster.patch(hrRef, { spec: { test: { enable: true, ignoreFailures: false }, values: { greeting: 'again' } } }, 'merge');
+    await until(async () => (await cond('Stalled'))?.status === 'True', 'stalled');
+    expect(await cond('Ready')).toMatchObject({ reason: 'RetriesExceeded' });
+    expect((await cond('Ready'))?.message).toMatch(/^Failed to upgrade after 1 attempt\(s\): Helm test failed/);
   });
 
   it('waits for a chart that does not resolve, naming the HelmChart', async () => {
