@@ -46,7 +46,8 @@ export function mergoMerge(dst: GoMap, src: GoMap, overwrite: boolean): void {
       if (overwrite || Object.keys(dst).length === 0) slice = s;
       dst[key] = slice;
     }
-    if (hasD && !isEmpty(d) && (sKind === 'slice' || sKind === 'map')) continue;
+    // mergo v1.0.1: a non-empty dst keeps its value for slices, and for maps only when both are maps.
+    if (hasD && !isEmpty(d) && (sKind === 'slice' || (sKind === 'map' && isGoMap(d)))) continue;
     if (overwrite || !hasD || isEmpty(d)) dst[key] = s;
   }
 }

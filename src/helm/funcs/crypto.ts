@@ -1,15 +1,17 @@
 /**
- * Sprig's crypto functions: keys via node:crypto, X.509 certificates via node-forge (RSA signing
- * keys; ECDSA/Ed25519 keys are supported as generated keys but not as certificate keys), bcrypt
- * via bcryptjs (with Go's `$2a$` prefix), Master Password `derivePassword`, AES-CBC helpers.
+ * Sprig's crypto functions: keys and signatures via node:crypto (RSA, ECDSA, Ed25519; no DSA),
+ * X.509 certificates built in ./x509.ts, bcrypt via bcryptjs (with Go's `$2a$` prefix), the Master
+ * Password `derivePassword`, AES-CBC helpers.
  */
-import { createCipheriv, createDecipheriv, createHmac, generateKeyPairSync, randomBytes, scryptSync } from 'node:crypto';
+import { X509Certificate, createCipheriv, createDecipheriv, createHmac, createPrivateKey, generateKeyPairSync, randomBytes, scryptSync, type KeyObject } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
 import bcryptjs from 'bcryptjs';
 import forge from 'node-forge';
 import type { FuncMap, GoValue } from '../template/values.js';
 import { isGoMap } from '../template/values.js';
 import { GO_TYPE } from '../template/fmt.js';
-import { argInt, argString, arity, kindOf } from './go.js';
+import { argInt, argString, arity, fmtV, kindOf } from './go.js';
+import { createCertificate, issuerOf, type CertTemplate, type Issuer } from './x509.js';
 import { fromUtf8, utf8 } from './unicode.js';
 import { decodeBase64Strict } from './encoding.js';
 
@@ -84,41 +86,81 @@ function generateKeyPem(type: string): string {
     case 'ed25519':
       return generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     case 'dsa':
-      return 'failed to generate dsa params: DSA keys are not supported by fluxion';
+      return dsaKeyPem();
     default:
       return `Unknown type ${type}`;
   }
 }
 
-function rsaKey(bits: number): forge.pki.rsa.PrivateKey {
-  const pem = generateKeyPairSync('rsa', { modulusLength: bits }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  return forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
+function modPow(b: bigint, e: bigint, m: bigint): bigint {
+  let r = 1n;
+  b %= m;
+  for (; e > 0n; e >>= 1n) {
+    if (e & 1n) r = (r * b) % m;
+    b = (b * b) % m;
+  }
+  return r;
 }
 
-/** parsePrivateKeyPEM, RSA keys only (what node-forge can sign with). */
-function parsePrivateKeyPem(pem: string): forge.pki.rsa.PrivateKey {
+/** A DSA L2048N256 key in Sprig's "DSA PRIVATE KEY" form (version, p, q, g, y, x). */
+function dsaKeyPem(): string {
+  const { privateKey } = generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 });
+  const { asn1 } = forge;
+  const info = asn1.fromDer(privateKey.export({ type: 'pkcs8', format: 'der' }).toString('binary'));
+  const parts = info.value as forge.asn1.Asn1[];
+  const params = ((parts[1]!.value as forge.asn1.Asn1[])[1]!.value as forge.asn1.Asn1[]).map((x) => x.value as string);
+  const xDer = asn1.fromDer(parts[2]!.value as string).value as string;
+  const big = (bytes: string): bigint => BigInt(`0x${Buffer.from(bytes, 'binary').toString('hex') || '0'}`);
+  const [p, q, g] = params.map(big) as [bigint, bigint, bigint];
+  const x = big(xDer);
+  const y = modPow(g, x, p);
+  const int = (n: bigint): forge.asn1.Asn1 => {
+    let hex = n.toString(16);
+    if (hex.length % 2) hex = `0${hex}`;
+    if (parseInt(hex.slice(0, 2), 16) & 0x80) hex = `00${hex}`;
+    return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, Buffer.from(hex, 'hex').toString('binary'));
+  };
+  const seq = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [int(0n), int(p), int(q), int(g), int(y), int(x)]);
+  const b64 = Buffer.from(asn1.toDer(seq).getBytes(), 'binary').toString('base64');
+  return `-----BEGIN DSA PRIVATE KEY-----\n${b64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END DSA PRIVATE KEY-----\n`;
+}
+
+function rsaKey(bits: number): KeyObject {
+  return generateKeyPairSync('rsa', { modulusLength: bits }).privateKey;
+}
+
+/** pemBlockForKey: RSA as PKCS#1, EC as SEC 1, others as PKCS#8. */
+function keyToPem(key: KeyObject): string {
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return key.export({ type: 'pkcs1', format: 'pem' }).toString();
+    case 'ec':
+      return key.export({ type: 'sec1', format: 'pem' }).toString();
+    default:
+      return key.export({ type: 'pkcs8', format: 'pem' }).toString();
+  }
+}
+
+/** parsePrivateKeyPEM with Sprig's messages (DSA keys are not supported). */
+function parsePrivateKeyPem(pem: string): KeyObject {
   const m = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(pem);
   if (!m) throw new Error('no PEM data in input');
   const type = m[1]!;
   if (type !== 'PRIVATE KEY' && !type.endsWith(' PRIVATE KEY')) throw new Error(`no private key data in PEM block of type ${type}`);
-  if (type !== 'PRIVATE KEY' && type !== 'RSA PRIVATE KEY') {
-    if (['EC', 'DSA'].includes(type.slice(0, -12))) throw new Error(`${type.slice(0, -12)} keys are not supported for certificates by fluxion`);
-    throw new Error(`invalid private key type ${type}`);
-  }
+  const kind = type === 'PRIVATE KEY' ? 'PKCS8' : type.slice(0, -12);
+  if (!['PKCS8', 'RSA', 'EC', 'DSA'].includes(kind)) throw new Error(`invalid private key type ${type}`);
+  if (kind === 'DSA') throw new Error('parsing DSA private key from PEM: DSA keys are not supported by fluxion');
   try {
-    const key = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey | null;
-    if (!key) throw new Error('unsupported key');
-    return key;
+    return createPrivateKey(pem);
   } catch (e) {
-    if (type === 'PRIVATE KEY') throw new Error(`decoding PEM as PKCS#8: ${(e as Error).message}`);
-    throw new Error(`parsing RSA private key from PEM: ${(e as Error).message}`);
+    const msg = (e as Error).message;
+    if (kind === 'PKCS8') throw new Error(`decoding PEM as PKCS#8: ${msg}`);
+    throw new Error(`parsing ${kind} private key from PEM: ${msg}`);
   }
 }
 
-function ipBytes(ip: string): string | undefined {
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) && ip.split('.').every((p) => Number(p) <= 255 && !(p.length > 1 && p[0] === '0'))) return ip;
-  if (ip.includes(':') && /^[0-9a-fA-F:.]+$/.test(ip)) return ip;
-  return undefined;
+function isIP(ip: string): boolean {
+  return isIPv4(ip) || isIPv6(ip);
 }
 
 function listArg(v: GoValue, fn: string): GoValue[] {
@@ -133,56 +175,32 @@ function certArg(v: GoValue, fn: string): Certificate {
   throw new Error(`${fn}: wrong type for value; expected sprig.certificate; got ${kindOf(v)}`);
 }
 
-interface Template {
-  cn: string;
-  ips: string[];
-  dns: string[];
-  days: number;
-  isCA: boolean;
-}
-
-function baseTemplate(cn: string, ipsIn: GoValue[], dnsIn: GoValue[], days: number, isCA: boolean): Template {
+function baseTemplate(cn: string, ipsIn: GoValue[], dnsIn: GoValue[], days: number, isCA: boolean): CertTemplate {
   const ips = ipsIn.map((ip) => {
-    if (typeof ip !== 'string') throw new Error(`error parsing ip: ${String(ip)} is not a string`);
-    const ok = ipBytes(ip);
-    if (!ok) throw new Error(`error parsing ip: ${ip}`);
-    return ok;
+    if (typeof ip !== 'string') throw new Error(`error parsing ip: ${fmtV(ip)} is not a string`);
+    if (!isIP(ip)) throw new Error(`error parsing ip: ${ip}`);
+    return ip;
   });
   const dns = dnsIn.map((d) => {
-    if (typeof d !== 'string') throw new Error(`error processing alternate dns name: ${String(d)} is not a string`);
+    if (typeof d !== 'string') throw new Error(`error processing alternate dns name: ${fmtV(d)} is not a string`);
     return d;
   });
   return { cn, ips, dns, days, isCA };
 }
 
-function createCert(t: Template, signee: forge.pki.rsa.PrivateKey, parent: forge.pki.Certificate | undefined, signer: forge.pki.rsa.PrivateKey): Certificate {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(signee.n, signee.e);
-  let serial = forge.util.bytesToHex(forge.random.getBytesSync(16));
-  if (parseInt(serial[0]!, 16) >= 8) serial = `00${serial}`;
-  cert.serialNumber = serial;
-  const now = new Date();
-  cert.validity.notBefore = now;
-  cert.validity.notAfter = new Date(now.getTime() + t.days * 86_400_000);
-  const subject = [{ name: 'commonName', value: t.cn }];
-  cert.setSubject(subject);
-  cert.setIssuer(parent ? parent.subject.attributes : subject);
-  const ext: object[] = [
-    { name: 'keyUsage', critical: true, keyEncipherment: true, digitalSignature: true, keyCertSign: t.isCA },
-    { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
-    { name: 'basicConstraints', critical: true, cA: t.isCA },
-  ];
-  if (t.isCA) ext.push({ name: 'subjectKeyIdentifier' });
-  if (parent) {
-    const skid = parent.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | null;
-    if (skid?.subjectKeyIdentifier) ext.push({ name: 'authorityKeyIdentifier', keyIdentifier: forge.util.hexToBytes(skid.subjectKeyIdentifier) });
+/** A random serial below 2^128, minimally encoded (Go: rand.Int). */
+function serial(): Buffer {
+  let b = randomBytes(16);
+  while (b.length > 1 && b[0] === 0) b = b.subarray(1);
+  return b;
+}
+
+function createCert(t: CertTemplate, signee: KeyObject, issuer: Issuer | undefined, signer: KeyObject): Certificate {
+  try {
+    return new Certificate(createCertificate(t, signee, issuer, signer, serial()), keyToPem(signee));
+  } catch (e) {
+    throw new Error(`error creating certificate: ${(e as Error).message}`);
   }
-  if (t.dns.length > 0 || t.ips.length > 0) {
-    ext.push({ name: 'subjectAltName', altNames: [...t.dns.map((value) => ({ type: 2, value })), ...t.ips.map((ip) => ({ type: 7, ip }))] });
-  }
-  cert.setExtensions(ext);
-  cert.sign(signer, forge.md.sha256.create());
-  return new Certificate(forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'), forge.pki.privateKeyToPem(signee).replace(/\r\n/g, '\n'));
 }
 
 function aesKey(password: string): Buffer {
@@ -238,7 +256,7 @@ export function cryptoFuncs(random: () => number): FuncMap {
       const key = fromUtf8(keyB);
       if (!/-----BEGIN [^-]+-----/.test(cert)) throw new Error('unable to decode certificate');
       try {
-        forge.pki.certificateFromPem(cert);
+        new X509Certificate(cert);
       } catch (e) {
         throw new Error(`error parsing certificate: decodedCert.Bytes: ${(e as Error).message}`);
       }
@@ -256,7 +274,7 @@ export function cryptoFuncs(random: () => number): FuncMap {
     },
     genCAWithKey: (...a) => {
       arity(a, 'genCAWithKey', 3);
-      let key: forge.pki.rsa.PrivateKey;
+      let key: KeyObject;
       try {
         key = parsePrivateKeyPem(argString(a[2], 'genCAWithKey'));
       } catch (e) {
@@ -272,7 +290,7 @@ export function cryptoFuncs(random: () => number): FuncMap {
     },
     genSelfSignedCertWithKey: (...a) => {
       arity(a, 'genSelfSignedCertWithKey', 5);
-      let key: forge.pki.rsa.PrivateKey;
+      let key: KeyObject;
       try {
         key = parsePrivateKeyPem(argString(a[4], 'genSelfSignedCertWithKey'));
       } catch (e) {
@@ -287,7 +305,7 @@ export function cryptoFuncs(random: () => number): FuncMap {
     },
     genSignedCertWithKey: (...a) => {
       arity(a, 'genSignedCertWithKey', 6);
-      let key: forge.pki.rsa.PrivateKey;
+      let key: KeyObject;
       try {
         key = parsePrivateKeyPem(argString(a[5], 'genSignedCertWithKey'));
       } catch (e) {
@@ -324,21 +342,22 @@ export function cryptoFuncs(random: () => number): FuncMap {
   };
 }
 
-function signed(a: GoValue[], key: forge.pki.rsa.PrivateKey, fn: string): Certificate {
+function signed(a: GoValue[], key: KeyObject, fn: string): Certificate {
   const ca = certArg(a[4], fn);
-  let parent: forge.pki.Certificate;
+  let issuer: Issuer;
   try {
-    parent = forge.pki.certificateFromPem(ca.Cert);
+    new X509Certificate(ca.Cert);
+    issuer = issuerOf(ca.Cert);
   } catch (e) {
-    if (!/-----BEGIN/.test(ca.Cert)) throw new Error('unable to decode certificate');
+    if (!/-----BEGIN CERTIFICATE-----/.test(ca.Cert)) throw new Error('unable to decode certificate');
     throw new Error(`error parsing certificate: decodedSignerCert.Bytes: ${(e as Error).message}`);
   }
-  let signer: forge.pki.rsa.PrivateKey;
+  let signer: KeyObject;
   try {
     signer = parsePrivateKeyPem(ca.Key);
   } catch (e) {
     throw new Error(`error parsing private key: ${(e as Error).message}`);
   }
   const t = baseTemplate(argString(a[0], fn), listArg(a[1], fn), listArg(a[2], fn), argInt(a[3], fn), false);
-  return createCert(t, key, parent, signer);
+  return createCert(t, key, issuer, signer);
 }

@@ -5,6 +5,8 @@
  */
 import type { GoMap, GoValue } from '../template/values.js';
 import { isGoMap } from '../template/values.js';
+import { goTypeName } from '../template/fmt.js';
+import { fromUtf8 } from './unicode.js';
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
@@ -88,7 +90,7 @@ export function fmtV(v: GoValue): string {
 /** Sprig's `strval`: strings and []byte as text, Stringers via String(), else `%v`. */
 export function strval(v: GoValue): string {
   if (typeof v === 'string') return v;
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
+  if (v instanceof Uint8Array) return fromUtf8(v);
   return fmtV(v);
 }
 
@@ -129,6 +131,7 @@ export function goQuote(s: string): string {
         break;
     }
     if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (c >= 0xdc80 && c <= 0xdcff) out += `\\x${(c - 0xdc00).toString(16).padStart(2, '0')}`;
     else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
     else if (!isPrint(c)) out += c > 0xffff ? `\\U${c.toString(16).padStart(8, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
     else out += ch;
@@ -162,7 +165,7 @@ export function kindOf(v: GoValue): string {
   }
   if (v instanceof Uint8Array || Array.isArray(v)) return 'slice';
   if (isGoMap(v)) return 'map';
-  return 'ptr';
+  return goTypeName(v).startsWith('*') ? 'ptr' : 'struct';
 }
 
 /** fmt's `%T` of a value. */
@@ -185,8 +188,7 @@ export function typeOf(v: GoValue): string {
   if (v instanceof Uint8Array) return '[]uint8';
   if (Array.isArray(v)) return '[]interface {}';
   if (isGoMap(v)) return 'map[string]interface {}';
-  const name = (v as { constructor?: { goType?: string; name?: string } }).constructor;
-  return name?.goType ?? `*${name?.name ?? 'struct'}`;
+  return goTypeName(v);
 }
 
 /** Sprig's `empty`: zero values, empty collections, nil. */
@@ -241,10 +243,12 @@ export function parseGoInt(s: string, base = 10): bigint | undefined {
   }
   if (t === '') return undefined;
   let b = base;
-  let underscores = false;
   if (base === 0) {
+    if (t.includes('_')) {
+      if (!underscoreOK(t)) return undefined;
+      t = t.replace(/_/g, '');
+    }
     b = 10;
-    underscores = true;
     if (/^0[xX]/.test(t)) {
       b = 16;
       t = t.slice(2);
@@ -257,10 +261,6 @@ export function parseGoInt(s: string, base = 10): bigint | undefined {
     } else if (t.length > 1 && t[0] === '0') {
       b = 8;
       t = t.slice(1);
-    }
-    if (underscores && t.includes('_')) {
-      if (!/^_?[^_]+(_[^_]+)*$/.test(t) || (t.startsWith('_') && b === 10 && !s.replace(/^[+-]/, '').startsWith('0'))) return undefined;
-      t = t.replace(/^_/, '').replace(/_/g, '');
     }
   }
   if (t === '') return undefined;
@@ -278,10 +278,15 @@ export function parseGoInt(s: string, base = 10): bigint | undefined {
 
 /** strconv.ParseFloat(s, 64). */
 export function parseGoFloat(s: string): number | undefined {
+  if (s.includes('_') && !underscoreOK(s)) return undefined;
   const t = s.replace(/_/g, '');
   if (/^[+-]?(inf|infinity)$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
   if (/^[+-]?nan$/i.test(t)) return NaN;
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
+    const n = Number(t);
+    // Overflow is ErrRange in Go (cast then yields 0).
+    return Number.isFinite(n) ? n : undefined;
+  }
   if (/^[+-]?0[xX]/.test(t)) {
     const m = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?\d+)$/.exec(t);
     if (!m) return undefined;
@@ -290,6 +295,34 @@ export function parseGoFloat(s: string): number | undefined {
     return m[1] === '-' ? -r : r;
   }
   return undefined;
+}
+
+/** strconv's underscoreOK: underscores only between digits (or after a base prefix). */
+function underscoreOK(s: string): boolean {
+  let saw = '^';
+  let i = 0;
+  if (s.startsWith('+') || s.startsWith('-')) s = s.slice(1);
+  let hex = false;
+  if (s.length >= 2 && s[0] === '0' && 'xXbBoO'.includes(s[1]!)) {
+    i = 2;
+    saw = '0';
+    hex = s[1] === 'x' || s[1] === 'X';
+  }
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
+      saw = '0';
+      continue;
+    }
+    if (c === '_') {
+      if (saw !== '0') return false;
+      saw = '_';
+      continue;
+    }
+    if (saw === '_') return false;
+    saw = '!';
+  }
+  return saw !== '_';
 }
 
 /** spf13/cast's trimZeroDecimal: "5.0" → "5", "5.50" unchanged. */

@@ -2,9 +2,9 @@
 import { parseAllDocuments } from 'yaml';
 import type { FuncMap, GoMap, GoValue } from '../template/values.js';
 import { isGoMap } from '../template/values.js';
-import { argAny, argString, arity } from './go.js';
+import { argAny, argString, arity, fmtV } from './go.js';
 import { jsonKind, marshalJSON, parseJSON } from './json.js';
-import { encodeTOML } from './toml.js';
+import { decodeTOML, encodeTOML } from './toml.js';
 import { marshalYAML, marshalYAMLPretty } from './yaml.js';
 
 /** What the renderer provides to Helm's late-bound functions. */
@@ -39,15 +39,35 @@ export function unwrapWarning(text: string): string | undefined {
 }
 
 /** JSON-compatible value from a YAML document (sigs.k8s.io/yaml: YAML → JSON → Go; numbers are float64). */
+/** go-yaml v2 also reads 0o-prefixed octals (strconv.ParseInt base 0). */
+const OCTAL_0O = {
+  identify: (v: unknown) => typeof v === 'number',
+  default: true,
+  tag: 'tag:yaml.org,2002:int',
+  test: /^[-+]?0o[0-7_]+$/,
+  resolve: (s: string) => (s.startsWith('-') ? -1 : 1) * parseInt(s.replace(/^[-+]?0o/, '').replace(/_/g, ''), 8),
+};
+
 function yamlToGo(text: string): GoValue {
-  const docs = parseAllDocuments(text, { version: '1.1', customTags: (tags) => tags.filter((t) => !String((t as { tag?: string }).tag).endsWith(':timestamp')) });
+  const docs = parseAllDocuments(text, {
+    version: '1.1',
+    customTags: (tags) => [OCTAL_0O, ...tags.filter((t) => !String((t as { tag?: string }).tag).endsWith(':timestamp'))],
+  });
   if (Array.isArray(docs) && docs.length > 0) {
     const doc = docs[0]!;
     if (doc.errors.length > 0) throw new Error(`error converting YAML to JSON: yaml: ${doc.errors[0]!.message.split('\n')[0]}`);
-    return toJsonModel(doc.toJS({ maxAliasCount: -1 }));
+    const v = toJsonModel(doc.toJS({ maxAliasCount: -1, mapAsMap: true }));
+    checkFinite(v);
+    return v;
   }
   if (!Array.isArray(docs)) throw new Error('error converting YAML to JSON: yaml: invalid document');
   return null;
+}
+
+function checkFinite(v: GoValue): void {
+  if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`error converting YAML to JSON: json: unsupported value: ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}`);
+  if (Array.isArray(v)) v.forEach(checkFinite);
+  else if (isGoMap(v)) Object.values(v).forEach(checkFinite);
 }
 
 function toJsonModel(v: unknown): GoValue {
@@ -58,7 +78,12 @@ function toJsonModel(v: unknown): GoValue {
   if (Array.isArray(v)) return v.map(toJsonModel);
   if (v instanceof Map) {
     const out: GoMap = {};
-    for (const [k, x] of v) out[keyString(k)] = toJsonModel(x);
+    for (const [k, x] of v) {
+      if (k === null || k === undefined) {
+        throw new Error(`error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: ${fmtV(toJsonModel(x))}`);
+      }
+      out[keyString(k)] = toJsonModel(x);
+    }
     return out;
   }
   if (v instanceof Set) return Object.fromEntries([...v].map((k) => [keyString(k), null]));
@@ -89,8 +114,11 @@ export function helmFuncs(ctx: HelmFuncContext): FuncMap {
     },
     fromToml: (...a) => {
       arity(a, 'fromToml', 1);
-      argString(a[0], 'fromToml');
-      return { Error: 'fromToml is not supported by fluxion' };
+      try {
+        return decodeTOML(argString(a[0], 'fromToml'));
+      } catch (e) {
+        return { Error: (e as Error).message };
+      }
     },
     toYaml: (...a) => {
       arity(a, 'toYaml', 1);

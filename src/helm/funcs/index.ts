@@ -3,8 +3,17 @@
  * and `expandenv`) and Helm's own functions, which win on name clashes. Values follow the model of
  * `../template/values.ts` (bigint = Go int, number = float64, null = nil…).
  *
- * Differences from Go worth knowing: `keys` and `values` return map entries in sorted key order
- * (Go's order is random); random functions use the injected `random` (seedable in tests).
+ * Conformance is checked against the real helm 3.17.2 (test/helm/funcs). Differences from Go
+ * worth knowing:
+ * - `keys` and `values` return entries in sorted key order (Go's map order is random).
+ * - bigint stands for both Go int and int64: `typeOf`/`kindOf` say `int`, while `duration`,
+ *   `durationRound` and `dateInZone` treat every bigint as int64 (Go ignores plain ints there).
+ * - Random functions (`randAlphaNum`, `shuffle`, `uuidv4`, `randBytes`, `randInt`) draw from the
+ *   injected `random`; keys, certificate serials and AES IVs come from node:crypto.
+ * - Regex: RE2 is translated to JS; inline flag groups apply to the whole pattern.
+ * - `fromYaml` parse errors carry the `yaml` package's wording, not go-yaml's; `fromToml` is a
+ *   small TOML reader; zone abbreviations come from Intl; `now` prints without Go's `m=+…`.
+ * - Helm 3.17 has no `mustToYaml`/`mustFromYaml`, so neither do we.
  */
 import type { FuncMap } from '../template/values.js';
 import { collectionFuncs } from './collections.js';
@@ -24,6 +33,8 @@ export type { HelmFuncContext } from './helm.js';
 export { Certificate } from './crypto.js';
 export { SemverVersion } from './semver.js';
 export { GoTime, GoMonth, GoWeekday } from './time.js';
+/** Go strings are bytes: `utf8` encodes a rendered string back to Go's bytes (see unicode.ts). */
+export { utf8 as goStringBytes, fromUtf8 as goStringFromBytes } from './unicode.js';
 export { helmFuncs, warnWrap, unwrapWarning, WARN_START, WARN_END } from './helm.js';
 
 export interface SprigOptions {

@@ -123,7 +123,10 @@ export function mathFuncs(random: () => number): FuncMap {
     atoi: (...a) => {
       arity(a, 'atoi', 1);
       const s = argString(a[0], 'atoi');
-      return /^[+-]?\d+$/.test(s) ? (parseGoInt(s, 10) ?? 0n) : 0n;
+      if (!/^[+-]?\d+$/.test(s)) return 0n;
+      // strconv.Atoi clamps out-of-range values (Sprig ignores the error).
+      const n = BigInt(s);
+      return n > (1n << 63n) - 1n ? (1n << 63n) - 1n : n < -(1n << 63n) ? -(1n << 63n) : n;
     },
     int64: (...a) => toInt64(argAny(a[0])),
     int: (...a) => toInt64(argAny(a[0])),

@@ -393,10 +393,8 @@ function expand(template: string, m: Match): string {
       out += '$';
       continue;
     }
-    if (/^\d+$/.test(name)) {
-      const k = Number(name);
-      if (String(k) === name || /^\d+$/.test(name)) out += m.groups[k] ?? '';
-    } else out += m.named[name] ?? '';
+    if (/^\d+$/.test(name)) out += m.groups[Number(name)] ?? '';
+    else out += m.named[name] ?? '';
   }
   return out;
 }

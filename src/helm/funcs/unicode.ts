@@ -14,8 +14,8 @@ const LOWER = /^\p{Ll}$/u;
 const TITLE = /^\p{Lt}$/u;
 const PUNCT = /^\p{P}$/u;
 
-export const isLetter = (c: number): boolean => LETTER.test(String.fromCodePoint(c));
-export const isDigit = (c: number): boolean => DIGIT.test(String.fromCodePoint(c));
+export const isLetter = (c: number): boolean => (c < 0x80 ? (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) : LETTER.test(String.fromCodePoint(c)));
+export const isDigit = (c: number): boolean => (c < 0x80 ? c >= 0x30 && c <= 0x39 : DIGIT.test(String.fromCodePoint(c)));
 export const isNumber = (c: number): boolean => NUMBER.test(String.fromCodePoint(c));
 export const isUpper = (c: number): boolean => UPPER.test(String.fromCodePoint(c));
 export const isLower = (c: number): boolean => LOWER.test(String.fromCodePoint(c));
@@ -26,8 +26,17 @@ function mapSingle(ch: string, mapped: string): string {
   return [...mapped].length === 1 ? mapped : ch;
 }
 
+/** Greek letters with ypogegrammeni: the simple upper mapping (Go) is the titlecase letter. */
+function greekIotaUpper(c: number): number | undefined {
+  if ((c >= 0x1f80 && c <= 0x1f87) || (c >= 0x1f90 && c <= 0x1f97) || (c >= 0x1fa0 && c <= 0x1fa7)) return c + 8;
+  if (c === 0x1fb3 || c === 0x1fc3 || c === 0x1ff3) return c + 9;
+  return undefined;
+}
+
 /** unicode.ToUpper on one rune (no multi-rune special casing, as in Go). */
 export function toUpperRune(ch: string): string {
+  const g = greekIotaUpper(ch.codePointAt(0)!);
+  if (g !== undefined) return String.fromCodePoint(g);
   return mapSingle(ch, ch.toUpperCase());
 }
 
@@ -58,19 +67,61 @@ export function goLower(s: string): string {
   return out;
 }
 
-/** UTF-8 bytes of a string. */
+/**
+ * Go strings are bytes; JS strings are UTF-16. Bytes that are not valid UTF-8 (e.g. from
+ * `b64dec` of binary data) are kept as lone surrogates U+DC80–U+DCFF ("surrogateescape"), so
+ * `b64dec | b64enc` and hashes round-trip exactly; `utf8` turns them back into the raw bytes.
+ */
+const ESCAPED = /[\uDC80-\uDCFF]/;
+const fatal = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 bytes of a string (escaped raw bytes restored). */
 export function utf8(s: string): Buffer {
-  return Buffer.from(s, 'utf8');
+  if (!ESCAPED.test(s)) return Buffer.from(s, 'utf8');
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const prevHigh = i > 0 && s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) <= 0xdbff;
+    if (c >= 0xdc80 && c <= 0xdcff && !prevHigh) {
+      out.push(c - 0xdc00);
+      continue;
+    }
+    let ch = s[i]!;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) ch += s[++i];
+    out.push(...Buffer.from(ch, 'utf8'));
+  }
+  return Buffer.from(out);
 }
 
-/** Decodes UTF-8 bytes (invalid sequences become U+FFFD, as Go prints them). */
+/** Decodes UTF-8 bytes; invalid bytes become U+DC80+byte (see {@link utf8}). */
 export function fromUtf8(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+  try {
+    return fatal.decode(b);
+  } catch {
+    let out = '';
+    let i = 0;
+    while (i < b.length) {
+      const x = b[i]!;
+      const n = x < 0x80 ? 1 : x >= 0xc2 && x <= 0xdf ? 2 : x >= 0xe0 && x <= 0xef ? 3 : x >= 0xf0 && x <= 0xf4 ? 4 : 0;
+      if (n > 0 && i + n <= b.length) {
+        try {
+          out += fatal.decode(b.subarray(i, i + n));
+          i += n;
+          continue;
+        } catch {
+          // fall through: escape this byte
+        }
+      }
+      out += String.fromCharCode(0xdc00 + x);
+      i++;
+    }
+    return out;
+  }
 }
 
 /** Go's len(s): the number of UTF-8 bytes. */
 export function byteLen(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
+  return ESCAPED.test(s) ? utf8(s).length : Buffer.byteLength(s, 'utf8');
 }
 
 /** s[start:end] on UTF-8 bytes. */

@@ -14,8 +14,14 @@ type Node = { t: 'map'; entries: [string, Node][] } | { t: 'seq'; items: Node[] 
 
 /** go-yaml's keyList.Less for string keys: letters before non-letters, digit runs numerically. */
 export function yamlKeyLess(a: string, b: string, v3 = false): boolean {
-  const ar = [...a].map((c) => c.codePointAt(0)!);
-  const br = [...b].map((c) => c.codePointAt(0)!);
+  return keyLessCps(codePoints(a), codePoints(b), v3);
+}
+
+function codePoints(s: string): number[] {
+  return Array.from(s, (c) => c.codePointAt(0)!);
+}
+
+function keyLessCps(ar: number[], br: number[], v3: boolean): boolean {
   let digits = false;
   for (let i = 0; i < ar.length && i < br.length; i++) {
     if (ar[i] === br[i]) {
@@ -50,7 +56,10 @@ export function yamlKeyLess(a: string, b: string, v3 = false): boolean {
 }
 
 function sortKeys(keys: string[], v3 = false): string[] {
-  return keys.sort((x, y) => (yamlKeyLess(x, y, v3) ? -1 : yamlKeyLess(y, x, v3) ? 1 : 0));
+  return keys
+    .map((k) => ({ k, cps: codePoints(k) }))
+    .sort((x, y) => (keyLessCps(x.cps, y.cps, v3) ? -1 : keyLessCps(y.cps, x.cps, v3) ? 1 : 0))
+    .map((e) => e.k);
 }
 
 // ---- JSON text → nodes (sigs.k8s.io/yaml path) ----
@@ -271,14 +280,19 @@ function analyze(value: string, tabsInBlock: boolean): Analysis {
 
 const BEST_WIDTH = 80;
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+function cpLength(s: string): number {
+  return SURROGATE.test(s) ? [...s].length : s.length;
+}
+
 class Writer {
   out = '';
   col = 0;
   write(s: string): void {
-    for (const ch of s) {
-      this.out += ch;
-      this.col = ch === '\n' ? 0 : this.col + 1;
-    }
+    this.out += s;
+    const nl = s.lastIndexOf('\n');
+    if (nl < 0) this.col += cpLength(s);
+    else this.col = cpLength(s.slice(nl + 1));
   }
   /** libyaml write_indent: a line break unless at the start of an empty line, then spaces. */
   indent(n: number): void {
@@ -308,6 +322,10 @@ function writeScalar(w: Writer, s: string, indent: number, simpleKey: boolean, f
   const cps = [...s];
   const over = (): boolean => w.col > BEST_WIDTH;
   if (style === 'plain') {
+    if (!allowBreaks || w.col + cpLength(s) <= BEST_WIDTH + 1) {
+      w.write(s);
+      return;
+    }
     let spaces = false;
     for (let i = 0; i < cps.length; i++) {
       const ch = cps[i]!;

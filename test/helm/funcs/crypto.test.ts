@@ -28,6 +28,12 @@ describe('keys', () => {
     if (keyType === 'rsa') expect(key.asymmetricKeyDetails?.modulusLength).toBe(4096);
     if (keyType === 'ec') expect(key.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
   });
+  it('genPrivateKey "dsa" gives Sprig\'s DSA PRIVATE KEY (version, p, q, g, y, x) with y = g^x mod p', () => {
+    const pem = call(f, 'genPrivateKey', 'dsa') as string;
+    expect(pem.startsWith('-----BEGIN DSA PRIVATE KEY-----\n')).toBe(true);
+    // OpenSSL's traditional DSA format is the same structure, so node can read it back.
+    expect(createPrivateKey(pem).asymmetricKeyType).toBe('dsa');
+  });
   it('rejects unknown key types like Sprig', () => {
     expect(call(f, 'genPrivateKey', 'foo')).toBe('Unknown type foo');
   });
@@ -73,6 +79,20 @@ describe('certificates', () => {
     expect(() => call(f, 'genCAWithKey', 'k', 1n, 'nope')).toThrow('parsing private key: no PEM data in input');
     expect(() => call(f, 'genSelfSignedCert', 'x', ['not-an-ip'], null, 1n)).toThrow('error parsing ip: not-an-ip');
   });
+  it.each(['ecdsa', 'ed25519'])('issues certificates with %s keys (CA and leaf)', (type) => {
+    const caKey = call(f, 'genPrivateKey', type) as string;
+    const ca = cert(call(f, 'genCAWithKey', 'ec-ca', 2n, caKey));
+    const cax = new X509Certificate(ca.Cert);
+    expect(cax.verify(cax.publicKey)).toBe(true);
+    expect(ca.Key).toBe(caKey);
+    const leafKey = call(f, 'genPrivateKey', type) as string;
+    const leaf = new X509Certificate(cert(call(f, 'genSignedCertWithKey', 'leaf', ['192.168.0.1'], ['x.y'], 2n, ca, leafKey)).Cert);
+    expect(leaf.checkIssued(cax)).toBe(true);
+    expect(leaf.verify(cax.publicKey)).toBe(true);
+    expect(leaf.subjectAltName).toBe('DNS:x.y, IP Address:192.168.0.1');
+    const rsaLeaf = new X509Certificate(cert(call(f, 'genSignedCert', 'rsa-leaf', null, null, 1n, ca)).Cert);
+    expect(rsaLeaf.verify(cax.publicKey)).toBe(true);
+  });
   it('buildCustomCert round-trips base64 PEMs', () => {
     const ca = cert(call(f, 'genCA', 'c', 1n));
     const built = cert(call(f, 'buildCustomCert', Buffer.from(ca.Cert).toString('base64'), Buffer.from(ca.Key).toString('base64')));
@@ -100,6 +120,7 @@ describe('hashes and secrets', () => {
 
 describe('interoperability with helm 3.17.2', () => {
   let out: string[] = [];
+  const ours = { rsa: cert(call(f, 'genCA', 'our-ca', 5n)), ec: cert(call(f, 'genCAWithKey', 'our-ec-ca', 5n, call(f, 'genPrivateKey', 'ecdsa'))) };
   beforeAll(async () => {
     out = await renderWithHelm([
       '{{ encryptAES "secretkey" "plaintext from helm" }}',
@@ -109,7 +130,9 @@ describe('interoperability with helm 3.17.2', () => {
       '{{ $ca := genCA "helm-ca" 3 }}{{ $c := genSignedCert "leaf" (list "10.1.2.3") (list "a.b") 3 $ca }}{{ $c.Cert }}',
       '{{ genPrivateKey "ecdsa" }}',
       '{{ randBytes 9 | len }} {{ uuidv4 | len }} {{ randAlphaNum 7 | len }}',
-    ]);
+      '{{ $ca := buildCustomCert (b64enc .Values.rsa.Cert) (b64enc .Values.rsa.Key) }}{{ (genSignedCert "from-our-ca" nil (list "d.e") 1 $ca).Cert }}',
+      '{{ $ca := buildCustomCert (b64enc .Values.ec.Cert) (b64enc .Values.ec.Key) }}{{ (genSignedCert "from-our-ec-ca" nil nil 1 $ca).Cert }}',
+    ], { rsa: { Cert: ours.rsa.Cert, Key: ours.rsa.Key }, ec: { Cert: ours.ec.Cert, Key: ours.ec.Key } });
   }, 120_000);
 
   it("decrypts helm's encryptAES output", () => {
@@ -130,6 +153,13 @@ describe('interoperability with helm 3.17.2', () => {
     const helmCa = new X509Certificate(ca.Cert);
     const ourCa = new X509Certificate(cert(call(f, 'genCA', 'helm-ca', 3n)).Cert);
     for (const k of ['subject', 'issuer', 'ca', 'keyUsage'] as const) expect(ourCa[k]).toEqual(helmCa[k]);
+  });
+  it('helm (Go x509) accepts our RSA and ECDSA CAs and issues from them', () => {
+    const rsaLeaf = new X509Certificate(out[7]!);
+    expect(rsaLeaf.verify(new X509Certificate(ours.rsa.Cert).publicKey)).toBe(true);
+    expect(rsaLeaf.issuer).toBe('CN=our-ca');
+    const ecLeaf = new X509Certificate(out[8]!);
+    expect(ecLeaf.verify(new X509Certificate(ours.ec.Cert).publicKey)).toBe(true);
   });
   it('generates the same key and random shapes', () => {
     expect(out[5]!.split('\n')[0]).toBe((call(f, 'genPrivateKey', 'ecdsa') as string).split('\n')[0]);

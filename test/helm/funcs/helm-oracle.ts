@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { oracles } from '../../helpers/oracles.js';
+import { fromUtf8 } from '../../../src/helm/funcs/unicode.js';
 
 const run = promisify(execFile);
 
@@ -44,7 +45,8 @@ export async function renderWithHelm(templates: string[], values?: unknown): Pro
   if (r.code !== 0) throw new Error(`helm template failed: ${r.stderr}`);
   const doc = r.stdout.replace(/^---\n# Source: [^\n]*\n/, '');
   const out = parse(doc) as Record<string, string>;
-  return templates.map((_, i) => Buffer.from(out[`c${i}`] ?? '', 'base64').toString('utf8'));
+  // Go output is bytes: decode like our string model does (invalid UTF-8 kept as escaped bytes).
+  return templates.map((_, i) => fromUtf8(Buffer.from(out[`c${i}`] ?? '', 'base64')));
 }
 
 /** Renders one template expected to fail; returns helm's error message (stderr). */

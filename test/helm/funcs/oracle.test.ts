@@ -141,6 +141,7 @@ const generated: OracleCase[] = [
     { tpl: `{{ trunc 5 ${lit(s)} }}|{{ trunc -5 ${lit(s)} }}|{{ b64dec (b64enc ${lit(s)}) }}|{{ b32enc ${lit(s)} }}|{{ nospace ${lit(s)} }}|{{ initials ${lit(s)} }}`, call: (fm) => [call(fm, 'trunc', i(5), s), call(fm, 'trunc', i(-5), s), s, call(fm, 'b32enc', s), call(fm, 'nospace', s), call(fm, 'initials', s)].join('|') },
     { tpl: `{{ toYaml ${lit(s)} }}|{{ toYaml (dict ${lit(s)} ${lit(s)}) }}|{{ toYaml (list ${lit(s)}) }}`, call: (fm) => [call(fm, 'toYaml', s), call(fm, 'toYaml', { [s]: s }), call(fm, 'toYaml', [s])].join('|') },
   ]),
+  ...[...unicode, 'straße ǆemal ΐ ŉ İstanbul ﬀ σς Σ ǅ ᾳ', 'ǈ ǉ Ǉ ǲ ﬁ Ω ω K Å'].map((s): OracleCase => ({ tpl: `{{ upper ${lit(s)} }}|{{ lower ${lit(s)} }}|{{ title ${lit(s)} }}|{{ untitle ${lit(s)} }}|{{ swapcase ${lit(s)} }}|{{ trim ${lit(s)} }}|{{ substr 0 3 ${lit(s)} }}|{{ wrapWith 4 "|" ${lit(s)} }}|{{ abbrev 6 ${lit(s)} }}`, call: (fm) => ['upper', 'lower', 'title', 'untitle', 'swapcase', 'trim'].map((n) => call(fm, n, s)).join('|') + `|${call(fm, 'substr', i(0), i(3), s)}|${call(fm, 'wrapWith', i(4), '|', s)}|${call(fm, 'abbrev', i(6), s)}` })),
   ...ascii.map((s): OracleCase => ({ tpl: `{{ upper ${lit(s)} }}|{{ lower ${lit(s)} }}|{{ title ${lit(s)} }}|{{ untitle ${lit(s)} }}|{{ swapcase ${lit(s)} }}|{{ snakecase ${lit(s)} }}|{{ kebabcase ${lit(s)} }}|{{ camelcase ${lit(s)} }}|{{ trim ${lit(s)} }}|{{ wrap 7 ${lit(s)} }}`, call: (fm) => ['upper', 'lower', 'title', 'untitle', 'swapcase', 'snakecase', 'kebabcase', 'camelcase', 'trim'].map((n) => call(fm, n, s)).join('|') + `|${call(fm, 'wrap', i(7), s)}` })),
   ...YAML_STRINGS.map((s): OracleCase => ({ tpl: `{{ toYaml ${lit(s)} }}|{{ toYaml (dict "key" ${lit(s)} ${lit(s)} 1) }}|{{ toYaml (list ${lit(s)}) }}|{{ toYamlPretty (dict "k" (list ${lit(s)})) }}`, call: (fm) => [call(fm, 'toYaml', s), call(fm, 'toYaml', { key: s, [s]: i(1) }), call(fm, 'toYaml', [s]), call(fm, 'toYamlPretty', { k: [s] })].join('|') })),
   ...ints.map((n): OracleCase => ({ tpl: `{{ add ${n} 7 }}|{{ mul ${n} 3 }}|{{ div ${n} 7 }}|{{ mod ${n} 7 }}|{{ max ${n} 0 }}|{{ until ${n % 7} }}|{{ seq ${n % 9} }}|{{ toString ${n} }}`, call: (fm) => [call(fm, 'add', i(n), i(7)), call(fm, 'mul', i(n), i(3)), call(fm, 'div', i(n), i(7)), call(fm, 'mod', i(n), i(7)), call(fm, 'max', i(n), i(0)), call(fm, 'until', i(n % 7)), call(fm, 'seq', i(n % 9)), call(fm, 'toString', i(n))].map(goPrint).join('|') })),
@@ -174,6 +175,7 @@ const docs = fc.sample(
 );
 const docValues = Object.fromEntries(docs.map((d, k) => [`d${k}`, d]));
 V.docs = JSON.parse(JSON.stringify(docValues)) as GoValue;
+
 const docCases: OracleCase[] = docs.map((_, k) => ({
   tpl: `{{ toYaml .Values.docs.d${k} }}|{{ toJson .Values.docs.d${k} }}|{{ toPrettyJson .Values.docs.d${k} }}|{{ toYamlPretty .Values.docs.d${k} }}|{{ toRawJson .Values.docs.d${k} }}`,
   call: (fm) => {
@@ -182,13 +184,169 @@ const docCases: OracleCase[] = docs.map((_, k) => ({
   },
 }));
 
-const ALL = [...fixed, ...generated, ...floatCases, ...docCases];
+// Long strings: go-yaml v2 folds plain and quoted scalars at 80 columns; test at several depths.
+const word = fc.oneof(fc.stringMatching(/^[a-z]{1,12}$/), fc.constantFrom('x'.repeat(90), "it's", ':', '#', '-', 'a:b', '"q"', '\t', 'é'));
+const sep = fc.constantFrom(' ', ' ', ' ', '  ', '   ');
+const longStrings = fc.sample(
+  fc.array(fc.tuple(word, sep), { minLength: 8, maxLength: 40 }).map((ws) => ws.map(([w, sp]) => w + sp).join('').trim()),
+  { seed: 77, numRuns: 50 },
+);
+const longCases: OracleCase[] = longStrings.map((str, k) => {
+  const v = { a: str, deep: { deeper: [str, { k: str }] }, [`key-${k}-${str.slice(0, 20)}`]: [[str]] };
+  return {
+    tpl: `{{ toYaml .Values.long.s${k} }}|{{ toYaml (dict "x" (list .Values.long.s${k})) }}|{{ toYamlPretty .Values.long.s${k} }}`,
+    call: (fm) => [call(fm, 'toYaml', v), call(fm, 'toYaml', { x: [v] }), call(fm, 'toYamlPretty', v)].join('|'),
+  };
+});
+const longValues = Object.fromEntries(longStrings.map((str, k) => [`s${k}`, { a: str, deep: { deeper: [str, { k: str }] }, [`key-${k}-${str.slice(0, 20)}`]: [[str]] }]));
+V.long = JSON.parse(JSON.stringify(longValues)) as GoValue;
+
+// mergo semantics on random nested maps (merge mutates, so each side is deep-copied first).
+const leaf = fc.oneof(fc.constantFrom('', 'x', 0, 1, 2.5, true, false, null), fc.constant([]), fc.constant([1, 2]), fc.constant({}));
+const tree = fc.letrec((tie) => ({ node: fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), fc.oneof({ depthSize: 'small' }, leaf, tie('node')), { maxKeys: 4 }) })).node;
+const pairs = fc.sample(fc.tuple(tree, tree, tree), { seed: 55, numRuns: 60 });
+const mergeValues = Object.fromEntries(pairs.flatMap(([a, b, c], k) => [[`a${k}`, a], [`b${k}`, b], [`c${k}`, c]]));
+V.mg = JSON.parse(JSON.stringify(mergeValues)) as GoValue;
+const mergeCases: OracleCase[] = pairs.map((_, k) => ({
+  tpl: `{{ merge (deepCopy .Values.mg.a${k}) (deepCopy .Values.mg.b${k}) (deepCopy .Values.mg.c${k}) | toJson }}|{{ mergeOverwrite (deepCopy .Values.mg.a${k}) (deepCopy .Values.mg.b${k}) (deepCopy .Values.mg.c${k}) | toJson }}|{{ .Values.mg.a${k} }}|{{ toString .Values.mg.b${k} }}|{{ quote .Values.mg.c${k} }}|{{ keys .Values.mg.a${k} | sortAlpha }}|{{ values .Values.mg.b${k} | len }}|{{ pick .Values.mg.a${k} "a" "b" }}|{{ omit .Values.mg.a${k} "a" }}|{{ dig "a" "b" "none" .Values.mg.a${k} | kindOf }}`,
+  call: (fm) => {
+    const mg = V.mg as Record<string, GoValue>;
+    const [a, b, c2] = [mg[`a${k}`], mg[`b${k}`], mg[`c${k}`]];
+    let digKind: GoValue;
+    try {
+      digKind = call(fm, 'kindOf', call(fm, 'dig', 'a', 'b', 'none', a));
+    } catch {
+      digKind = 'PANIC';
+    }
+    return [
+      call(fm, 'toJson', call(fm, 'merge', call(fm, 'deepCopy', a), call(fm, 'deepCopy', b), call(fm, 'deepCopy', c2))),
+      call(fm, 'toJson', call(fm, 'mergeOverwrite', call(fm, 'deepCopy', a), call(fm, 'deepCopy', b), call(fm, 'deepCopy', c2))),
+      a,
+      call(fm, 'toString', b),
+      call(fm, 'quote', c2),
+      call(fm, 'sortAlpha', call(fm, 'keys', a)),
+      BigInt((call(fm, 'values', b) as GoValue[]).length),
+      call(fm, 'pick', a, 'a', 'b'),
+      call(fm, 'omit', a, 'a'),
+      digKind,
+    ].map(goPrint).join('|');
+  },
+}));
+// dig panics when an intermediate value is not a map; keep only cases helm can render.
+const safeMergeCases = mergeCases.filter((mc) => !goPrint(mc.call(f)).endsWith('|PANIC'));
+
+// List functions on random lists.
+const item = fc.oneof(fc.constantFrom('', 'a', 'b', 'B', '10', '9', 0, 1, 2, 1.5, true, false, null), fc.constant([1]), fc.constant({ k: 'v' }), fc.constant({}));
+const lists = fc.sample(fc.array(item, { maxLength: 7 }), { seed: 66, numRuns: 50 });
+const listValues = Object.fromEntries(lists.map((l, k) => [`l${k}`, l]));
+V.ls = JSON.parse(JSON.stringify(listValues)) as GoValue;
+const listCases: OracleCase[] = lists.map((_, k) => {
+  const L = `.Values.ls.l${k}`;
+  return {
+    tpl: `{{ uniq ${L} }}|{{ without ${L} 1 "a" nil }}|{{ has 1 ${L} }}|{{ has "a" ${L} }}|{{ compact ${L} }}|{{ reverse ${L} }}|{{ first ${L} }}|{{ last ${L} }}|{{ rest ${L} }}|{{ initial ${L} }}|{{ chunk 3 ${L} }}|{{ sortAlpha ${L} }}|{{ toStrings ${L} }}|{{ join "," ${L} }}|{{ append ${L} "z" | len }}|{{ prepend ${L} "z" | first }}|{{ concat ${L} (list 9) | len }}|{{ toJson ${L} }}|{{ empty ${L} }}|{{ len ${L} | until }}`,
+    call: (fm) => {
+      const l = (V.ls as Record<string, GoValue[]>)[`l${k}`]!;
+      return [
+        call(fm, 'uniq', l), call(fm, 'without', l, 1n, 'a', null), call(fm, 'has', 1n, l), call(fm, 'has', 'a', l), call(fm, 'compact', l), call(fm, 'reverse', l),
+        call(fm, 'first', l), call(fm, 'last', l), call(fm, 'rest', l), call(fm, 'initial', l), call(fm, 'chunk', 3n, l), call(fm, 'sortAlpha', l), call(fm, 'toStrings', l),
+        call(fm, 'join', ',', l), BigInt((call(fm, 'append', l, 'z') as GoValue[]).length), call(fm, 'first', call(fm, 'prepend', l, 'z')), BigInt((call(fm, 'concat', l, [9n]) as GoValue[]).length),
+        call(fm, 'toJson', l), call(fm, 'empty', l), call(fm, 'until', BigInt(l.length)),
+      ].map(goPrint).join('|');
+    },
+  };
+});
+
+// String functions with integer arguments.
+const strIntArgs = fc.sample(
+  fc.tuple(fc.string({ unit: fc.constantFrom('a', 'b', ' ', '-', ',', 'é', '\n', 'X', '.'), maxLength: 30 }), fc.integer({ min: -6, max: 25 }), fc.integer({ min: -3, max: 25 })),
+  { seed: 88, numRuns: 60 },
+);
+const strIntCases: OracleCase[] = strIntArgs.map(([str, n, m]) => {
+  const len = Buffer.byteLength(str);
+  // substr panics (slice out of range) outside these bounds in Go; those cases are left out.
+  const safeSub = n < 0 ? m >= 0 && m <= len : m < 0 || m > len ? n <= len : n <= m;
+  const tpl = [
+    `{{ trunc ${n} ${lit(str)} }}`,
+    `{{ abbrev ${m} ${lit(str)} }}`,
+    `{{ wrap ${m} ${lit(str)} }}`,
+    `{{ wrapWith ${m} "|" ${lit(str)} }}`,
+    `{{ indent ${Math.abs(n)} ${lit(str)} }}`,
+    `{{ nindent ${Math.abs(m)} ${lit(str)} }}`,
+    `{{ repeat ${Math.abs(n) % 4} ${lit(str)} }}`,
+    `{{ splitn "," ${n} ${lit(str)} }}`,
+    `{{ split "a" ${lit(str)} }}`,
+    `{{ plural "one" "many" ${n} }}`,
+    `{{ replace "a" "-" ${lit(str)} }}`,
+    `{{ initials ${lit(str)} }}`,
+    safeSub ? `{{ substr ${n} ${m} ${lit(str)} }}` : '',
+    m >= 4 && !(n > 0 && m < 7) ? `{{ abbrevboth ${n} ${m} ${lit(str)} }}` : '',
+  ].join('|');
+  return {
+    tpl,
+    call: (fm) =>
+      [
+        call(fm, 'trunc', i(n), str),
+        call(fm, 'abbrev', i(m), str),
+        call(fm, 'wrap', i(m), str),
+        call(fm, 'wrapWith', i(m), '|', str),
+        call(fm, 'indent', i(Math.abs(n)), str),
+        call(fm, 'nindent', i(Math.abs(m)), str),
+        call(fm, 'repeat', i(Math.abs(n) % 4), str),
+        call(fm, 'splitn', ',', i(n), str),
+        call(fm, 'split', 'a', str),
+        call(fm, 'plural', 'one', 'many', i(n)),
+        call(fm, 'replace', 'a', '-', str),
+        call(fm, 'initials', str),
+        safeSub ? call(fm, 'substr', i(n), i(m), str) : '',
+        m >= 4 && !(n > 0 && m < 7) ? call(fm, 'abbrevboth', i(n), i(m), str) : '',
+      ]
+        .map(goPrint)
+        .join('|'),
+  };
+});
+
+// Math on mixed operands (float64 values, strings, bools, nil) through cast.
+const operand = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+  fc.integer({ min: -50, max: 50 }),
+  fc.constantFrom('7', '-3', '2.0', '0x10', 'abc', '', '1e2', true, false, null, 0.1, 0.2, 1e-7, 123456.789),
+);
+const operands = fc.sample(fc.tuple(operand, operand, operand), { seed: 44, numRuns: 60 });
+const mathValues = Object.fromEntries(operands.map(([a, b, c2], k) => [`m${k}`, { a, b, c: c2 }]));
+V.mt = JSON.parse(JSON.stringify(mathValues)) as GoValue;
+const mathCases: OracleCase[] = operands.map((_, k) => {
+  const [A, B, C] = ['a', 'b', 'c'].map((x) => `.Values.mt.m${k}.${x}`) as [string, string, string];
+  const ops = ['add', 'sub', 'mul', 'max', 'min', 'addf', 'subf', 'mulf', 'maxf', 'minf'];
+  return {
+    tpl: `${ops.map((o) => `{{ ${o} ${A} ${B}${o === 'sub' ? '' : ` ${C}`} }}`).join('|')}|{{ add1 ${A} }}|{{ add1f ${B} }}|{{ floor ${A} }}|{{ ceil ${B} }}|{{ round ${C} 3 }}|{{ int64 ${A} }}|{{ float64 ${B} }}|{{ toString ${C} }}|{{ divf ${A} 3 }}|{{ div ${A} 7 }}|{{ mod ${B} 5 }}`,
+    call: (fm) => {
+      const m = (V.mt as Record<string, Record<string, GoValue>>)[`m${k}`]!;
+      const [a, b, c2] = [m.a, m.b, m.c];
+      return [
+        ...ops.map((o) => (o === 'sub' ? call(fm, o, a, b) : call(fm, o, a, b, c2))),
+        call(fm, 'add1', a), call(fm, 'add1f', b), call(fm, 'floor', a), call(fm, 'ceil', b), call(fm, 'round', c2, 3n), call(fm, 'int64', a), call(fm, 'float64', b), call(fm, 'toString', c2), call(fm, 'divf', a, 3n), call(fm, 'div', a, 7n), call(fm, 'mod', b, 5n),
+      ].map(goPrint).join('|');
+    },
+  };
+});
+
+// Binary data through b64dec: invalid UTF-8 bytes survive as raw bytes (Go strings are bytes).
+const BINARY = ['/w==', 'gA==', 'wMA=', '7aCA', '8J+YgA==', 'AP8A/w==', 'aGVsbG//', '4oKs', '4oI='];
+const binaryCases: OracleCase[] = BINARY.map((b) => ({
+  tpl: `{{ b64dec ${lit(b)} | b64enc }}|{{ b64dec ${lit(b)} | sha256sum }}|{{ b64dec ${lit(b)} | quote }}|{{ b64dec ${lit(b)} | toJson }}|{{ b64dec ${lit(b)} | trunc 1 | b64enc }}|{{ b64dec ${lit(b)} | b32enc }}|{{ b64dec ${lit(b)} | adler32sum }}`,
+  call: (fm) => {
+    const d = call(fm, 'b64dec', b);
+    return [call(fm, 'b64enc', d), call(fm, 'sha256sum', d), call(fm, 'quote', d), call(fm, 'toJson', d), call(fm, 'b64enc', call(fm, 'trunc', 1n, d)), call(fm, 'b32enc', d), call(fm, 'adler32sum', d)].map(goPrint).join('|');
+  },
+}));
+
+const ALL = [...binaryCases, ...fixed, ...generated, ...floatCases, ...docCases, ...longCases, ...safeMergeCases, ...listCases, ...strIntCases, ...mathCases];
 let rendered: string[] = [];
 
 beforeAll(async () => {
   rendered = await renderWithHelm(
     ALL.map((k) => k.tpl),
-    { ...VALUES, floats: floatValues, docs: docValues },
+    { ...VALUES, floats: floatValues, docs: docValues, long: longValues, mg: mergeValues, ls: listValues, mt: mathValues },
   );
 }, 120_000);
 

@@ -11,6 +11,7 @@ import { Templates } from '../../../src/helm/template/index.js';
 
 interface Fixture {
   cases: { file: string; test: string; tpl: string; expect: string }[];
+  casesWithData: { file: string; test: string; tpl: string; expect: string; data: unknown }[];
   skippedTests: { file: string; test: string; reason: string }[];
 }
 
@@ -28,16 +29,19 @@ const SKIPPED: Record<string, string> = {
 /** Cases Sprig asserts to fail (assert.Error), keyed by template text. */
 const EXPECT_ERROR = new Set(['{{ semverCompare "badConstraint" "1.2.3" }}', '{{ semverCompare "1.2.0" "badVersion" }}']);
 
-function render(tpl: string): string {
+function render(tpl: string, data: unknown = {}): string {
   const t = new Templates({ funcs: sprigFuncs({ random: () => 0.25, now: () => new Date('2026-01-02T03:04:05Z') }) });
   t.parse('test', tpl);
-  return t.execute('test', {});
+  return t.execute('test', data);
 }
 
 describe('Sprig test cases', () => {
   const runnable = fixture.cases.filter((c) => !(c.tpl in SKIPPED) && !EXPECT_ERROR.has(c.tpl));
   it.each(runnable.map((c) => [c.test, c.tpl, c.expect] as const))('%s: %s', (_name, tpl, expected) => {
     expect(render(tpl)).toBe(expected);
+  });
+  it.each(fixture.casesWithData.map((c) => [c.test, c.tpl, c.expect, c.data] as const))('%s (with data): %s', (_name, tpl, expected, data) => {
+    expect(render(tpl, data)).toBe(expected);
   });
   it.each([...EXPECT_ERROR])('fails like Sprig: %s', (tpl) => {
     expect(() => render(tpl)).toThrow();
