@@ -12,7 +12,9 @@ import { Supervisor } from '../runtime/supervisor.js';
 import { Metrics } from '../runtime/metrics.js';
 import { silentLogger } from '../runtime/logging.js';
 import type { Logger } from '../runtime/logging.js';
+import { ArtifactCache } from '../sources/artifact/cache.js';
 import { ArtifactStorage } from '../sources/artifact/storage.js';
+import { BlobCache } from '../sources/git-repository.js';
 import type { ControllerDeps } from './controller.js';
 import { DriftWatcher } from './drift.js';
 import { helmChartController } from './helm-chart.js';
@@ -79,15 +81,17 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.randomSeed ? { random: options.randomSeed } : {}),
   };
   const drift = new DriftWatcher(cluster);
+  // One in-memory copy of each artifact, seeded by the source that made it.
+  const artifacts = new ArtifactCache(storage);
   const supervisor = new Supervisor({
     cluster,
     clock,
     registrations: [
-      gitRepositoryController({ storage, cacheRoot: path.join(stateDir, 'git'), ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
+      gitRepositoryController({ storage, cacheRoot: path.join(stateDir, 'git'), artifacts, blobs: new BlobCache(), ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       helmRepositoryController({ storage }, deps),
-      helmChartController({ storage }, deps),
+      helmChartController({ storage, cache: artifacts }, deps),
       helmReleaseController({ storage, render: renderForRelease, pollMs: options.healthPollMs ?? 500 }, deps),
-      kustomizationController({ storage, healthPollMs: options.healthPollMs ?? 500, drift }, deps),
+      kustomizationController({ storage, cache: artifacts, healthPollMs: options.healthPollMs ?? 500, drift }, deps),
     ],
     ...(options.watchLabelSelector ? { labelSelector: options.watchLabelSelector } : {}),
     ...(options.watchNamespace ? { namespace: options.watchNamespace } : {}),

@@ -53,8 +53,8 @@ const sameObserved = (chart: HelmChart, o: Observed): boolean =>
   chart.status?.observedChartName === o.chartName &&
   JSON.stringify(chart.status?.observedValuesFiles ?? []) === JSON.stringify(o.valuesFiles);
 
-export function helmChartController(source: { storage: ArtifactStorage }, deps: ControllerDeps): Registration {
-  const cache = new ArtifactCache(source.storage);
+export function helmChartController(source: { storage: ArtifactStorage; cache?: ArtifactCache }, deps: ControllerDeps): Registration {
+  const cache = source.cache ?? new ArtifactCache(source.storage);
   const requeueMs = deps.requeueDependencyMs ?? 30_000;
 
   const sourceOf = async (chart: HelmChart, ctx: EffectContext): Promise<{ subject: string; obj: KubeObject; artifact: Artifact }> => {

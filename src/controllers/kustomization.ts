@@ -39,6 +39,8 @@ export const KUSTOMIZE_FIELD_MANAGER = 'kustomize-controller';
 
 export interface KustomizationControllerOptions {
   storage: ArtifactStorage;
+  /** Unpacked artifacts shared with the sources (one is made when absent). */
+  cache?: ArtifactCache;
   /** Watches applied objects and reports changes made outside fluxion as drift. */
   drift?: DriftWatcher;
   /** Clock time between health polls. Default 2 s. */
@@ -116,7 +118,7 @@ export function kustomizationController(options: KustomizationControllerOptions,
     }
     return view;
   };
-  const cache = new ArtifactCache(options.storage);
+  const cache = options.cache ?? new ArtifactCache(options.storage);
   // One read-only filesystem per unpacked artifact, shared by every build of that revision.
   const filesystems = new WeakMap<Map<string, Buffer>, KFileSystem>();
   const baseFs = async (artifact: { path: string; digest?: string }): Promise<KFileSystem> => {

@@ -19,6 +19,9 @@ export interface SupervisorEvent {
   [field: string]: unknown;
 }
 
+/** Recipients told per turn of the event loop when a revision or readiness fans out. */
+const FANOUT_SLICE = 32;
+
 /** The part of an XState actor the supervisor uses. */
 export interface SupervisedActor {
   start(): unknown;
@@ -381,7 +384,17 @@ export class Supervisor {
     void after.then(send, send);
   }
 
+  /**
+   * Fans an event out. A source with a thousand referrers would otherwise run a thousand actor
+   * transitions (and start a thousand status writes) in one turn of the event loop, holding back
+   * the first recipients' I/O until the last one is told; in slices, the first ones get going.
+   */
   private sendTo(keys: string[], event: SupervisorEvent): void {
-    for (const key of keys) this.managed.get(key)?.actor?.send(event);
+    const slice = (from: number): void => {
+      const end = Math.min(keys.length, from + FANOUT_SLICE);
+      for (let i = from; i < end; i++) this.managed.get(keys[i]!)?.actor?.send(event);
+      if (end < keys.length && this.running) setImmediate(() => slice(end));
+    };
+    slice(0);
   }
 }

@@ -25,6 +25,7 @@ import type { GitRepository, GitRepositoryInclude } from '../api/kinds/git-repos
 import { effectiveGitRef } from '../api/kinds/git-repository.js';
 import { parseDuration } from '../api/duration.js';
 import { SourceReasons } from '../api/reasons.js';
+import type { ArtifactCache } from './artifact/cache.js';
 import type { ArtifactStorage } from './artifact/storage.js';
 import type { TarFile } from './artifact/tarball.js';
 import { tarGz } from './artifact/tarball.js';
@@ -47,6 +48,37 @@ export interface GitSourceDeps {
   /** Where per-object caches of fetched Git objects live. */
   cacheRoot: string;
   clock: Clock;
+  /** Seeded with every artifact made, so its consumers never extract it. */
+  artifacts?: ArtifactCache;
+  /** Blob contents by object id: a new commit reads only the blobs it changed. */
+  blobs?: BlobCache;
+}
+
+/** Git blob contents by object id, bounded by total size (least recently used go first). */
+export class BlobCache {
+  private readonly entries = new Map<string, Uint8Array>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
+
+  async get(oid: string, read: () => Promise<Uint8Array>): Promise<Uint8Array> {
+    const hit = this.entries.get(oid);
+    if (hit) {
+      this.entries.delete(oid);
+      this.entries.set(oid, hit);
+      return hit;
+    }
+    const data = await read();
+    if (data.byteLength > this.maxBytes / 16) return data;
+    this.entries.set(oid, data);
+    this.bytes += data.byteLength;
+    for (const [k, v] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= v.byteLength;
+    }
+    return data;
+  }
 }
 
 /** An included GitRepository's artifact, as its status has it. */
@@ -211,7 +243,8 @@ export async function storeGitArtifact(obj: GitRepository, check: CheckResult, g
   if (gitdir && check.resolved) {
     const store = await ObjectStore.open(gitdir);
     const tree = await store.listTree(check.resolved.commit);
-    entries = tree.map((f) => ({ path: f.path, executable: f.executable, read: async () => (await store.read(f.oid)).data }));
+    const read = async (oid: string): Promise<Uint8Array> => (await store.read(oid)).data;
+    entries = tree.map((f) => ({ path: f.path, executable: f.executable, read: () => (deps.blobs ? deps.blobs.get(f.oid, () => read(f.oid)) : read(f.oid)) }));
   } else {
     const dir = check.location.path as string;
     entries = (await walkDir(dir)).map((f) => ({ path: f.path, executable: f.executable, read: () => readFile(f.abs) }));
@@ -254,5 +287,6 @@ export async function storeGitArtifact(obj: GitRepository, check: CheckResult, g
   } catch (err) {
     throw new TransientError(SourceReasons.StorageOperationFailed, `failed to store the artifact: ${(err as Error).message}`, { cause: err });
   }
+  deps.artifacts?.put(artifact, files);
   return { artifact, includedArtifacts: includes.map((i) => i.artifact as Artifact), files: files.length };
 }

@@ -104,8 +104,11 @@ async function coldStart(n: number, concurrency: number): Promise<BenchFigure[]>
       const t = performance.now();
       await cluster.patch({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: 'apps', namespace: 'flux-system' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `r${round}` } } }, 'merge');
       latencies.push((await waitFor(`sa-${round}`)) - t);
-      // Let the other Kustomizations finish this revision before the next round.
-      while (((sim.supervisor.limiter.stats() as Record<string, { running: number; queued: number }>)['Kustomization']?.queued ?? 0) > 0) await new Promise((r) => setTimeout(r, 20));
+      // Let every other Kustomization apply this revision before the next round.
+      const revision = ((await cluster.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: 'apps', namespace: 'flux-system' }))?.status as { artifact?: { revision?: string } } | undefined)?.artifact?.revision;
+      const behind = async (): Promise<number> =>
+        (await cluster.list({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system' })).items.filter((k) => (k.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision !== revision).length;
+      while ((await behind()) > 0) await new Promise((r) => setTimeout(r, 50));
     }
     latencies.sort((a, b) => a - b);
 

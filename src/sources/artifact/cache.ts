@@ -15,6 +15,16 @@ export class ArtifactCache {
     private readonly capacity = 16,
   ) {}
 
+  /** Seeds the cache with an artifact just made from these files, so nobody extracts it again. */
+  put(artifact: Pick<Artifact, 'path' | 'digest'>, files: Iterable<{ path: string; content: Uint8Array }>): void {
+    const key = artifact.digest ?? artifact.path;
+    const map = new Map<string, Buffer>();
+    for (const f of files) map.set(f.path, Buffer.from(f.content.buffer, f.content.byteOffset, f.content.byteLength));
+    this.entries.delete(key);
+    this.entries.set(key, Promise.resolve(map));
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
   /** The artifact's files (path → content), digest-verified. */
   files(artifact: Pick<Artifact, 'path' | 'digest'>): Promise<Map<string, Buffer>> {
     const key = artifact.digest ?? artifact.path;
