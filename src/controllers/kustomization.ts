@@ -57,9 +57,11 @@ async function sourceOf(ks: Kustomization, ctx: EffectContext): Promise<{ ref: O
   return { ref, obj: await ctx.cluster.get(ref) };
 }
 
-/** The kustomization that merges the spec's overlays (namespace, prefix, patches…) over `spec.path`, if any are set. */
-function overlay(target: string, ks: Kustomization): { file: string; content: string } | undefined {
-  const s = ks.spec;
+/**
+ * The kustomization that merges the spec's overlays (namespace, prefix, patches…) over `spec.path`,
+ * if any are set. Shared with `fluxion build|diff kustomization`, so they build as the controller does.
+ */
+export function specOverlay(target: string, s: Pick<Kustomization['spec'], 'targetNamespace' | 'namePrefix' | 'nameSuffix' | 'patches' | 'images' | 'components' | 'commonMetadata'>): { file: string; content: string } | undefined {
   const needs = s.targetNamespace || s.namePrefix || s.nameSuffix || s.patches?.length || s.images?.length || s.components?.length || s.commonMetadata;
   if (!needs) return undefined;
   const dir = '/.fluxion-overlay';
@@ -165,7 +167,7 @@ export function kustomizationController(options: KustomizationControllerOptions,
             if (rel === '..' || rel.startsWith('../')) throw new StalledError(KustomizeReasons.BuildFailed, `spec.path '${ks.spec.path}' points outside the artifact`);
             const target = path.posix.join('/', rel);
             if (base.stat(target) !== 'dir') throw new TransientError(KustomizeReasons.ArtifactFailed, `kustomization path not found: ${ks.spec.path ?? '.'}`);
-            const extra = overlay(target, ks);
+            const extra = specOverlay(target, ks.spec);
             const fs = extra ? layeredFs(base, { [extra.file]: extra.content }) : base;
             let objects: KubeObject[];
             try {
