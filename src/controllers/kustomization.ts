@@ -104,7 +104,57 @@ async function substitutionVars(ks: Kustomization, ctx: EffectContext): Promise<
   return vars;
 }
 
+/** What a build read, and what it made: reused while every input reads the same. */
+interface BuildMemo {
+  root: string;
+  overlay: string;
+  files: Map<string, Buffer>;
+  dirs: Map<string, string>;
+  stats: Map<string, string>;
+  objects: KubeObject[];
+}
+
+/** A filesystem that records every read, directory listing and stat of a build. */
+function recordingFs(fs: KFileSystem): { fs: KFileSystem; record: Pick<BuildMemo, 'files' | 'dirs' | 'stats'> } {
+  const record = { files: new Map<string, Buffer>(), dirs: new Map<string, string>(), stats: new Map<string, string>() };
+  return {
+    record,
+    fs: {
+      root: fs.root,
+      readFile: (p) => {
+        const b = fs.readFile(p);
+        record.files.set(p, b);
+        return b;
+      },
+      readDir: (p) => {
+        const names = fs.readDir(p);
+        record.dirs.set(p, names.join('\0'));
+        return names;
+      },
+      stat: (p) => {
+        const kind = fs.stat(p);
+        record.stats.set(p, kind ?? '');
+        return kind;
+      },
+    },
+  };
+}
+
+/** True when every file, directory and path the memoized build looked at is as it was. */
+function unchangedInputs(memo: BuildMemo, fs: KFileSystem): boolean {
+  for (const [p, kind] of memo.stats) if ((fs.stat(p) ?? '') !== kind) return false;
+  for (const [p, names] of memo.dirs) if (fs.stat(p) !== 'dir' || fs.readDir(p).join('\0') !== names) return false;
+  for (const [p, before] of memo.files) {
+    if (fs.stat(p) !== 'file') return false;
+    const now = fs.readFile(p);
+    if (now !== before && !now.equals(before)) return false;
+  }
+  return true;
+}
+
 export function kustomizationController(options: KustomizationControllerOptions, deps: ControllerDeps): Registration {
+  // The last build of each Kustomization (`ns/name`), for builds whose inputs did not change.
+  const builds = new Map<string, BuildMemo>();
   const manager = new ApplyManager(deps.cluster, deps.clock);
   // With spec.serviceAccountName, everything the Kustomization applies, prunes and checks goes
   // through a view impersonating that service account, as kustomize-controller does.
@@ -170,11 +220,22 @@ export function kustomizationController(options: KustomizationControllerOptions,
             const extra = specOverlay(target, ks.spec);
             const fs = extra ? layeredFs(base, { [extra.file]: extra.content }) : base;
             let objects: KubeObject[];
-            try {
-              objects = build(fs, extra ? path.posix.dirname(extra.file) : target, { loadRestrictor: 'none', generateMissing: true }) as KubeObject[];
-            } catch (err) {
-              if (err instanceof KustomizeError) throw new TransientError(KustomizeReasons.BuildFailed, `kustomize build failed: ${err.message}`, { cause: err });
-              throw err;
+            const key = `${ks.metadata.namespace ?? 'default'}/${ks.metadata.name}`;
+            const root = extra ? path.posix.dirname(extra.file) : target;
+            const memo = builds.get(key);
+            if (memo && memo.root === root && memo.overlay === (extra?.content ?? '') && unchangedInputs(memo, fs)) {
+              // Nothing the last build read has changed (a commit elsewhere in the repository).
+              objects = structuredClone(memo.objects);
+            } else {
+              const inputs = recordingFs(fs);
+              try {
+                objects = build(inputs.fs, root, { loadRestrictor: 'none', generateMissing: true }) as KubeObject[];
+              } catch (err) {
+                builds.delete(key);
+                if (err instanceof KustomizeError) throw new TransientError(KustomizeReasons.BuildFailed, `kustomize build failed: ${err.message}`, { cause: err });
+                throw err;
+              }
+              builds.set(key, { root, overlay: extra?.content ?? '', ...inputs.record, objects: structuredClone(objects) });
             }
             const vars = await substitutionVars(ks, ctx);
             if (vars) {
@@ -258,6 +319,7 @@ export function kustomizationController(options: KustomizationControllerOptions,
       },
       finalize: async (object, ctx) => {
         const ks = object as Kustomization;
+        builds.delete(`${ks.metadata.namespace ?? 'default'}/${ks.metadata.name}`);
         // Flux's deletionPolicy: MirrorPrune (default) follows spec.prune; Delete and
         // WaitForTermination delete regardless of it; Orphan never deletes.
         const policy = ks.spec.deletionPolicy ?? 'MirrorPrune';

@@ -95,8 +95,17 @@ async function coldStart(n: number, concurrency: number): Promise<BenchFigure[]>
       return stamps.get(key) as number;
     };
 
+    // Which revision each Kustomization last applied, kept by a watch.
+    const applied = new Map<string, string | undefined>();
+    const ksList = await cluster.list({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system' });
+    for (const k of ksList.items) applied.set(k.metadata.name, (k.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision);
+    const ksWatch = await cluster.watch({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system', resourceVersion: ksList.resourceVersion }, (e) => {
+      applied.set(e.object.metadata.name, (e.object.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision);
+    });
+
     // Commit-to-applied latency: a commit, a requestedAt on the source, app-0 applied at the new revision.
     const latencies: number[] = [];
+    const allApplied: number[] = [];
     for (let round = 0; round < 5; round++) {
       writeFileSync(path.join(work, 'apps/app-0/serviceaccount.yaml'), `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app-0\n  namespace: apps\n  labels:\n    round: "${round}"\n`);
       git(work, 'commit', '-qam', `round ${round}`);
@@ -104,13 +113,15 @@ async function coldStart(n: number, concurrency: number): Promise<BenchFigure[]>
       const t = performance.now();
       await cluster.patch({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: 'apps', namespace: 'flux-system' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `r${round}` } } }, 'merge');
       latencies.push((await waitFor(`sa-${round}`)) - t);
-      // Let every other Kustomization apply this revision before the next round.
+      // Let every other Kustomization apply this revision before the next round (a watch keeps
+      // count; listing 1,000 objects in a loop would load the event loop being measured).
       const revision = ((await cluster.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: 'apps', namespace: 'flux-system' }))?.status as { artifact?: { revision?: string } } | undefined)?.artifact?.revision;
-      const behind = async (): Promise<number> =>
-        (await cluster.list({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system' })).items.filter((k) => (k.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision !== revision).length;
-      while ((await behind()) > 0) await new Promise((r) => setTimeout(r, 50));
+      while ([...applied.values()].filter((r) => r === revision).length < n) await new Promise((r) => setTimeout(r, 20));
+      allApplied.push(performance.now() - t);
     }
     latencies.sort((a, b) => a - b);
+    allApplied.sort((a, b) => a - b);
+    ksWatch.stop();
 
     // Drift-correction latency: another field manager scales app-0; fluxion's watch sees it and re-applies.
     const drift: number[] = [];
@@ -126,6 +137,7 @@ async function coldStart(n: number, concurrency: number): Promise<BenchFigure[]>
     return [
       { name: `${n} Kustomizations × 4 objects, cold start to all Ready (concurrency ${concurrency})`, value: cold, unit: 's', ...(n === 1000 ? { target: '<= 20 s', peer: { name: 'Flux 2.6 on kind (flux-benchmark)', value: 256 } } : {}), note: `peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB` },
       { name: `commit-to-applied latency after requestedAt on the source (${n} Kustomizations on it, median of 5)`, value: latencies[2] as number, unit: 'ms', target: 'p50 < 300 ms', note: `max of 5: ${(latencies[4] as number).toFixed(0)} ms` },
+      { name: `commit to every one of the ${n} Kustomizations at the new revision (median of 5)`, value: allApplied[2] as number, unit: 'ms', note: 'one file changed: the other Kustomizations reuse their build and write nothing' },
       { name: `drift-correction latency, p50 of 100 edits by another field manager (${n} Kustomizations)`, value: drift[49] as number, unit: 'ms', target: 'p50 < 300 ms' },
       { name: `drift-correction latency, p99 of 100 edits (${n} Kustomizations)`, value: drift[98] as number, unit: 'ms', target: 'p99 < 1 s' },
     ];

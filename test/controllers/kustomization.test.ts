@@ -116,6 +116,35 @@ describe('Kustomization controller: Git → build → staged apply → prune →
     expect(web?.metadata.managedFields?.some((m) => m.manager === 'kustomize-controller' && m.operation === 'Apply')).toBe(true);
   });
 
+  it('reuses a build only while everything it read is unchanged: a base outside the path, a new file in a generated directory', async () => {
+    repo.commit({
+      'base/cm.yaml': configMap('from-base', 'first'),
+      'base/kustomization.yaml': 'resources: [cm.yaml]\n',
+      'overlay/kustomization.yaml': 'resources: [../base, ../plain]\nnamespace: apps\n',
+      'plain/a.yaml': configMap('plain-a'),
+      'plain/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n',
+      'elsewhere/readme.md': 'one\n',
+    });
+    await setup({ wait: false }, 'apps', './overlay');
+    await advanceUntil(async () => (await ready())?.status === 'True');
+    const revision = async () => (await status()).lastAppliedRevision;
+    // A commit outside everything the build read: same objects.
+    const c2 = repo.commit({ 'elsewhere/readme.md': 'two\n' });
+    await requestSource('unrelated');
+    await advanceUntil(async () => (await revision()) === `main@sha1:${c2}`);
+    expect((await get('ConfigMap', 'from-base'))?.data).toEqual({ key: 'first' });
+    // The base changes, outside spec.path: rebuilt.
+    const c3 = repo.commit({ 'base/cm.yaml': configMap('from-base', 'changed') });
+    await requestSource('base');
+    await advanceUntil(async () => (await revision()) === `main@sha1:${c3}`);
+    expect((await get('ConfigMap', 'from-base'))?.data).toEqual({ key: 'changed' });
+    // A new file in a directory without kustomization.yaml: part of the generated one.
+    const c4 = repo.commit({ 'plain/b.yaml': configMap('plain-b') });
+    await requestSource('new-file');
+    await advanceUntil(async () => (await revision()) === `main@sha1:${c4}`);
+    expect(await get('ConfigMap', 'plain-b')).toBeDefined();
+  });
+
   it('prunes what left the repository, and nothing when the build fails', async () => {
     repo.commit({ 'deploy/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n', 'deploy/a.yaml': configMap('a'), 'deploy/b.yaml': configMap('b') });
     await setup({ wait: false });
