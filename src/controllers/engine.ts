@@ -14,7 +14,7 @@ import { silentLogger } from '../runtime/logging.js';
 import type { Logger } from '../runtime/logging.js';
 import { ArtifactCache } from '../sources/artifact/cache.js';
 import { ArtifactStorage } from '../sources/artifact/storage.js';
-import { BlobCache } from '../sources/git-repository.js';
+import { PackCache } from '../sources/git/object-store.js';
 import type { ControllerDeps } from './controller.js';
 import { DriftWatcher } from './drift.js';
 import { helmChartController } from './helm-chart.js';
@@ -87,7 +87,7 @@ export function createEngine(options: EngineOptions): Engine {
     cluster,
     clock,
     registrations: [
-      gitRepositoryController({ storage, cacheRoot: path.join(stateDir, 'git'), artifacts, blobs: new BlobCache(), ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
+      gitRepositoryController({ storage, cacheRoot: path.join(stateDir, 'git'), artifacts, packs: new PackCache(), ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       helmRepositoryController({ storage }, deps),
       helmChartController({ storage, cache: artifacts }, deps),
       helmReleaseController({ storage, render: renderForRelease, pollMs: options.healthPollMs ?? 500 }, deps),

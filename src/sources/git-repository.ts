@@ -32,6 +32,7 @@ import { tarGz } from './artifact/tarball.js';
 import { unsafeEntry } from './artifact/extract.js';
 import { fetchIntoCache, listLocalRefs, localGitdir } from './git/checkout.js';
 import { ObjectStore } from './git/object-store.js';
+import type { PackCache } from './git/object-store.js';
 import { gitError, redact } from './git/errors.js';
 import { httpClient } from './git/http-client.js';
 import type { Credentials, ResolvedRef } from './git/refs.js';
@@ -50,36 +51,10 @@ export interface GitSourceDeps {
   clock: Clock;
   /** Seeded with every artifact made, so its consumers never extract it. */
   artifacts?: ArtifactCache;
-  /** Blob contents by object id: a new commit reads only the blobs it changed. */
-  blobs?: BlobCache;
+  /** Parsed packfiles kept across reconciles: a fetch adds one pack, and only that one is read. */
+  packs?: PackCache;
 }
 
-/** Git blob contents by object id, bounded by total size (least recently used go first). */
-export class BlobCache {
-  private readonly entries = new Map<string, Uint8Array>();
-  private bytes = 0;
-
-  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
-
-  async get(oid: string, read: () => Promise<Uint8Array>): Promise<Uint8Array> {
-    const hit = this.entries.get(oid);
-    if (hit) {
-      this.entries.delete(oid);
-      this.entries.set(oid, hit);
-      return hit;
-    }
-    const data = await read();
-    if (data.byteLength > this.maxBytes / 16) return data;
-    this.entries.set(oid, data);
-    this.bytes += data.byteLength;
-    for (const [k, v] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.bytes -= v.byteLength;
-    }
-    return data;
-  }
-}
 
 /** An included GitRepository's artifact, as its status has it. */
 export interface IncludeSource {
@@ -241,10 +216,9 @@ export interface StoredSource {
 export async function storeGitArtifact(obj: GitRepository, check: CheckResult, gitdir: string | undefined, includes: IncludeSource[], deps: GitSourceDeps): Promise<StoredSource> {
   let entries: { path: string; executable: boolean; read: () => Promise<Uint8Array> }[];
   if (gitdir && check.resolved) {
-    const store = await ObjectStore.open(gitdir);
+    const store = await ObjectStore.open(gitdir, deps.packs);
     const tree = await store.listTree(check.resolved.commit);
-    const read = async (oid: string): Promise<Uint8Array> => (await store.read(oid)).data;
-    entries = tree.map((f) => ({ path: f.path, executable: f.executable, read: () => (deps.blobs ? deps.blobs.get(f.oid, () => read(f.oid)) : read(f.oid)) }));
+    entries = tree.map((f) => ({ path: f.path, executable: f.executable, read: async () => (await store.read(f.oid)).data }));
   } else {
     const dir = check.location.path as string;
     entries = (await walkDir(dir)).map((f) => ({ path: f.path, executable: f.executable, read: () => readFile(f.abs) }));

@@ -132,21 +132,67 @@ function readPack(pack: Buffer, objects: Map<string, GitObject>, external: Pendi
   for (const list of waitingOid.values()) external.push(...list);
 }
 
+/**
+ * Parsed packfiles by path, kept across opens: a fetch adds one small pack, and reopening the
+ * store then reads only that one instead of re-inflating the whole repository every time.
+ */
+export class PackCache {
+  /** Packs parsed and packs taken from the cache, since it was made. */
+  readonly stats = { parsed: 0, reused: 0 };
+  private readonly packs = new Map<string, { size: number; mtimeMs: number; objects: Map<string, GitObject>; external: Pending[] }>();
+
+  async load(file: string): Promise<{ objects: Map<string, GitObject>; external: Pending[] }> {
+    const st = await fs.promises.stat(file);
+    const hit = this.packs.get(file);
+    if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) {
+      this.stats.reused++;
+      return hit;
+    }
+    this.stats.parsed++;
+    const objects = new Map<string, GitObject>();
+    const external: Pending[] = [];
+    readPack(await readFile(file), objects, external);
+    const entry = { size: st.size, mtimeMs: st.mtimeMs, objects, external };
+    this.packs.set(file, entry);
+    return entry;
+  }
+
+  /** Drops packs of `dir` that are gone (after a repack or a removed cache). */
+  prune(dir: string, present: ReadonlySet<string>): void {
+    for (const file of this.packs.keys()) if (path.dirname(file) === dir && !present.has(file)) this.packs.delete(file);
+  }
+}
+
 export class ObjectStore {
   private constructor(
     private readonly gitdir: string,
+    /** One map per packfile (shared with the PackCache), searched in order. */
+    private readonly layers: Map<string, GitObject>[],
+    /** Objects resolved or read here: thin-pack deltas, loose objects. */
     private readonly objects: Map<string, GitObject>,
   ) {}
 
-  /** Reads every pack of `gitdir` once. */
-  static async open(gitdir: string): Promise<ObjectStore> {
-    const objects = new Map<string, GitObject>();
+  /** Reads every pack of `gitdir` once (or takes them from `cache` when unchanged). */
+  static async open(gitdir: string, cache?: PackCache): Promise<ObjectStore> {
     const dir = path.join(gitdir, 'objects', 'pack');
-    const packs = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.pack')).sort();
+    const packs = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.pack')).sort().map((f) => path.join(dir, f));
+    const layers: Map<string, GitObject>[] = [];
     const external: Pending[] = [];
-    for (const f of packs) readPack(await readFile(path.join(dir, f)), objects, external);
-    const store = new ObjectStore(gitdir, objects);
-    // Thin-pack deltas against objects stored elsewhere (loose or an older pack).
+    for (const file of packs) {
+      if (cache) {
+        const parsed = await cache.load(file);
+        layers.push(parsed.objects);
+        external.push(...parsed.external);
+      } else {
+        const objects = new Map<string, GitObject>();
+        readPack(await readFile(file), objects, external);
+        layers.push(objects);
+      }
+    }
+    cache?.prune(dir, new Set(packs));
+    const objects = new Map<string, GitObject>();
+    const store = new ObjectStore(gitdir, layers, objects);
+    // Deltas against objects stored elsewhere (another pack, a loose object, a thin-pack base).
     for (let progress = true; progress && external.length; ) {
       progress = false;
       for (const d of external.splice(0)) {
@@ -164,16 +210,24 @@ export class ObjectStore {
   }
 
   get size(): number {
-    return this.objects.size;
+    return this.layers.reduce((n, l) => n + l.size, this.objects.size);
   }
 
   async read(oid: string): Promise<GitObject> {
-    const hit = this.objects.get(oid);
+    const hit = this.objects.get(oid) ?? this.find(oid);
     if (hit) return hit;
     const { type, object } = await git.readObject({ fs, gitdir: this.gitdir, oid, format: 'content' });
     const obj: GitObject = { type: type as ObjectType, data: Buffer.from(object as Uint8Array) };
     this.objects.set(oid, obj);
     return obj;
+  }
+
+  private find(oid: string): GitObject | undefined {
+    for (const layer of this.layers) {
+      const hit = layer.get(oid);
+      if (hit) return hit;
+    }
+    return undefined;
   }
 
   /** Every regular file of a commit's tree (symlinks and submodules are left out). */
