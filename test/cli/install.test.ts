@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/api/clock.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { MemoryCluster } from '../../src/cluster/memory/index.js';
 import { runFluxion } from '../helpers/cli.js';
+import { startCliHarness } from './harness.js';
 
 const docs = (yaml: string): KubeObject[] => parseAllDocuments(yaml).map((d) => d.toJS() as KubeObject);
 
@@ -45,11 +46,33 @@ describe('fluxion install --export', () => {
     [['install', '--export', '--replicas', '0'], '--replicas must be at least 1'],
     [['install', '--export', '--log-level', 'loud'], '--log-level must be debug, info or error'],
     [['install', '--export', '--bogus'], 'unknown flag: --bogus'],
-    [['install'], 'only --export is supported'],
+    [['install', 'extra'], 'unknown command "extra" for "fluxion install"'],
   ])('%j exits 1 saying why', async (argv, message) => {
     const r = await runFluxion(argv);
     expect(r.code).toBe(1);
     expect(r.err).toContain(message);
     expect(r.out).toBe('');
+  });
+});
+
+describe('fluxion install', () => {
+  it('applies the CRDs (established first), RBAC and the controller, and waits for its Deployment', async () => {
+    const h = await startCliHarness();
+    try {
+      const r = await h.run(['install', '--namespace', 'fluxion-system']);
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toContain('► installing components in fluxion-system namespace');
+      expect(r.err).toContain('✔ CustomResourceDefinition/kustomizations.kustomize.toolkit.fluxcd.io applied');
+      expect(r.err).toContain('✔ fluxion-controller: deployment ready');
+      expect(r.err.trim().split('\n').at(-1)).toBe('✔ install finished');
+      const deploy = await h.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'fluxion-controller', namespace: 'fluxion-system' });
+      expect(deploy?.metadata.managedFields?.some((m) => m.manager === 'fluxion')).toBe(true);
+      // And `fluxion uninstall` takes it all away again.
+      const u = await h.run(['uninstall', '--namespace', 'fluxion-system', '-s']);
+      expect(u.code, u.err).toBe(0);
+      expect(await h.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'fluxion-controller', namespace: 'fluxion-system' })).toBeUndefined();
+    } finally {
+      await h.close();
+    }
   });
 });
