@@ -35,7 +35,12 @@ describe('serviceAccountName impersonation through the Kubernetes API', () => {
     memory = new MemoryCluster({ crds: fluxCrds() });
     for (const ns of ['flux-system', 'apps']) await memory.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     audit = [];
-    served = await serveCluster(memory, { port: 0, audit: (e) => audit.push(e) });
+    served = await serveCluster(memory, {
+      port: 0,
+      audit: (e) => audit.push(e),
+      // RBAC for one service account: it may not write ConfigMaps.
+      authorize: (r) => (r.user === 'system:serviceaccount:apps:restricted' && r.resource === 'configmaps' && !['get', 'list', 'watch'].includes(r.verb) ? '' : undefined),
+    });
     await served.writeKubeconfig(path.join(tmp, 'kubeconfig'));
     repo = makeRepo('app');
     repo.commit({ 'deploy/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\ndata:\n  a: "1"\n' });
@@ -51,6 +56,25 @@ describe('serviceAccountName impersonation through the Kubernetes API', () => {
     await git.close();
     repo.dispose();
     rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const ks = (name: string, sa: string) => ({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name, namespace: 'apps' },
+    spec: { interval: '1h', path: './deploy', prune: true, serviceAccountName: sa, sourceRef: { kind: 'GitRepository', name: 'app' } },
+  });
+  const readyOf = async (name: string) =>
+    ((await memory.get({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name, namespace: 'apps' }))?.status as { conditions?: { type: string; status: string; reason: string; message: string }[] } | undefined)?.conditions?.find((c) => c.type === 'Ready');
+
+  it('reports what RBAC forbids the service account, naming the verb and the resource', async () => {
+    await memory.create({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'app', namespace: 'apps' }, spec: { url: git.url('app.git'), interval: '1h', ref: { branch: 'main' } } });
+    await memory.create(ks('limited', 'restricted'));
+    for (let i = 0; i < 20_000 && !(await readyOf('limited'))?.message.includes('forbidden'); i++) await settle(2);
+    const ready = await readyOf('limited');
+    expect(ready).toMatchObject({ status: 'False', reason: 'ReconciliationFailed' });
+    expect(ready?.message).toContain('configmaps "settings" is forbidden: User "system:serviceaccount:apps:restricted" cannot patch resource "configmaps" in API group "" in the namespace "apps"');
+    expect(await memory.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'apps' })).toBeUndefined();
   });
 
   it('writes the objects as system:serviceaccount:<ns>:<name>', async () => {

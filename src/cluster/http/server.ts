@@ -27,6 +27,24 @@ export interface ServeOptions {
    * who did what.
    */
   audit?: (entry: AuditEntry) => void;
+  /**
+   * An authorizer standing in for RBAC: return a reason to deny the request with 403 Forbidden,
+   * worded as kube-apiserver words it (`User "…" cannot patch resource "configmaps" in API
+   * group "" in the namespace "apps"`). Allowed when absent or when it returns undefined.
+   */
+  authorize?: (request: AuthorizationRequest) => string | undefined;
+}
+
+export interface AuthorizationRequest {
+  user: string;
+  groups: string[];
+  /** Kubernetes verb: get, list, watch, create, update, patch, delete. */
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
 }
 
 export interface AuditEntry {
@@ -74,6 +92,24 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function sendText(res: ServerResponse, code: number, text: string): void {
   res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** The Kubernetes verb of a resource request. */
+function kubeVerb(method: string, named: boolean, watch: string | null): string {
+  switch (method) {
+    case 'GET':
+      return watch === 'true' || watch === '1' ? 'watch' : named ? 'get' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return named ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
+  }
 }
 
 function sendError(res: ServerResponse, err: unknown): void {
@@ -136,9 +172,28 @@ export async function serveCluster(cluster: MemoryCluster, options: ServeOptions
     }
     const target = parseResourcePath(segments, resources);
     if (!target) return sendText(res, 404, '404 page not found');
-    if (options.audit) {
+    if (options.audit || options.authorize) {
       const who = requestUser(req);
-      options.audit({ method: req.method ?? 'GET', path, query: url.search, user: who.username, groups: who.groups });
+      options.audit?.({ method: req.method ?? 'GET', path, query: url.search, user: who.username, groups: who.groups });
+      const verb = kubeVerb(req.method ?? 'GET', target.name !== undefined, url.searchParams.get('watch'));
+      const request: AuthorizationRequest = {
+        user: who.username,
+        groups: who.groups,
+        verb,
+        group: target.info.group,
+        resource: target.info.plural,
+        ...(target.subresource ? { subresource: target.subresource } : {}),
+        ...(target.namespace ? { namespace: target.namespace } : {}),
+        ...(target.name ? { name: target.name } : {}),
+      };
+      const denied = options.authorize?.(request);
+      if (denied !== undefined) {
+        const what = target.name ? `${target.info.plural}${target.info.group ? `.${target.info.group}` : ''} "${target.name}"` : `${target.info.plural}${target.info.group ? `.${target.info.group}` : ''}`;
+        const scope = target.namespace ? ` in the namespace "${target.namespace}"` : ' at the cluster scope';
+        const resource = target.subresource ? `${target.info.plural}/${target.subresource}` : target.info.plural;
+        const err = new ApiError(403, 'Forbidden', `${what} is forbidden: User "${who.username}" cannot ${verb} resource "${resource}" in API group "${target.info.group}"${scope}${denied ? `: ${denied}` : ''}`);
+        return sendError(res, err);
+      }
     }
     const raw = req.method === 'GET' ? Buffer.alloc(0) : await readBody(req);
     const contentType = mediaType(req.headers['content-type']);
