@@ -30,7 +30,7 @@ export interface EngineOptions {
   stateDir?: string;
   /** Clock time between health polls of applied workloads. Default 500 ms. */
   healthPollMs?: number;
-  /** GitRepository URL overrides, keyed by `namespace/name` or by URL (see `fluxion sim --source`). */
+  /** GitRepository and HelmRepository URL overrides, keyed by `namespace/name` or by URL (see `fluxion sim --source`). */
   sourceOverrides?: Record<string, string>;
   /** Per-kind concurrency (Flux's --concurrent). Default 4. */
   concurrency?: number;
@@ -88,8 +88,8 @@ export function createEngine(options: EngineOptions): Engine {
     clock,
     registrations: [
       gitRepositoryController({ storage, cacheRoot: path.join(stateDir, 'git'), artifacts, packs: new PackCache(), ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
-      helmRepositoryController({ storage }, deps),
-      helmChartController({ storage, cache: artifacts }, deps),
+      helmRepositoryController({ storage, ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
+      helmChartController({ storage, cache: artifacts, ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       helmReleaseController({ storage, render: renderForRelease, pollMs: options.healthPollMs ?? 500 }, deps),
       kustomizationController({ storage, cache: artifacts, healthPollMs: options.healthPollMs ?? 500, drift }, deps),
     ],

@@ -31,6 +31,7 @@ import { buildChart, chartDirFiles, shortRevision, unpackChart } from './chart-b
 import type { ControllerDeps, EffectContext } from './controller.js';
 import { createController } from './controller.js';
 import { helmCredentials } from './helm-repository.js';
+import { effectiveHelmUrl } from '../sources/helm-repository.js';
 
 const SOURCE_API: Record<string, string> = { HelmRepository: 'source.toolkit.fluxcd.io/v1', GitRepository: 'source.toolkit.fluxcd.io/v1', Bucket: 'source.toolkit.fluxcd.io/v1' };
 const FAILURE_CONDITIONS: Record<string, string> = {
@@ -53,7 +54,7 @@ const sameObserved = (chart: HelmChart, o: Observed): boolean =>
   chart.status?.observedChartName === o.chartName &&
   JSON.stringify(chart.status?.observedValuesFiles ?? []) === JSON.stringify(o.valuesFiles);
 
-export function helmChartController(source: { storage: ArtifactStorage; cache?: ArtifactCache }, deps: ControllerDeps): Registration {
+export function helmChartController(source: { storage: ArtifactStorage; cache?: ArtifactCache; overrides?: Record<string, string> }, deps: ControllerDeps): Registration {
   const cache = source.cache ?? new ArtifactCache(source.storage);
   const requeueMs = deps.requeueDependencyMs ?? 30_000;
 
@@ -94,7 +95,7 @@ export function helmChartController(source: { storage: ArtifactStorage; cache?: 
         // The artifact for this exact version is there already: no download.
         const stored = chart.status?.artifact;
         if (stored?.revision === version && sameObserved(chart, { sourceRevision: index.revision, chartName: chart.spec.chart, valuesFiles }) && (await source.storage.exists(stored))) return undefined;
-        const url = chartUrl(repo.spec.url, entry);
+        const url = chartUrl(effectiveHelmUrl(repo, source.overrides), entry);
         let bytes: Buffer;
         try {
           bytes = await httpGet(url, { ...(await credentialsFor(repo, url, ctx)), timeoutMs: 60_000, maxBytes: 100 * 1024 * 1024 });
@@ -120,7 +121,7 @@ export function helmChartController(source: { storage: ArtifactStorage; cache?: 
   const credentialsFor = async (repo: HelmRepository, url: string, ctx: EffectContext) => {
     const creds = await helmCredentials(repo, ctx);
     if (!creds) return {};
-    const sameHost = new URL(url).host === new URL(repo.spec.url).host;
+    const sameHost = new URL(url).host === new URL(effectiveHelmUrl(repo, source.overrides)).host;
     if (sameHost || repo.spec.passCredentials) return { credentials: creds };
     const { username: _u, password: _p, ...tls } = creds;
     return { credentials: tls };

@@ -46,7 +46,7 @@ export async function helmCredentials(repo: HelmRepository, ctx: EffectContext):
   return Object.keys(creds).length ? creds : undefined;
 }
 
-export function helmRepositoryController(source: { storage: ArtifactStorage }, deps: ControllerDeps): Registration {
+export function helmRepositoryController(source: { storage: ArtifactStorage; overrides?: Record<string, string> }, deps: ControllerDeps): Registration {
   return createController(
     {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
@@ -58,7 +58,7 @@ export function helmRepositoryController(source: { storage: ArtifactStorage }, d
         fetchIndex: async ({ object }, ctx) => {
           const repo = object as HelmRepository;
           if (repo.spec.type === 'oci') return { unchanged: true, message: `Helm repository of type 'oci' needs no index: charts are pulled from ${repo.spec.url}` };
-          const fetched = await fetchHelmIndex(repo, await helmCredentials(repo, ctx));
+          const fetched = await fetchHelmIndex(repo, await helmCredentials(repo, ctx), source.overrides);
           const stored = repo.status?.artifact;
           if (stored?.revision === fetched.revision && (await source.storage.exists(stored))) {
             return { revision: fetched.revision, unchanged: true, message: `stored artifact: revision '${fetched.revision}'`, data: { artifact: stored } };

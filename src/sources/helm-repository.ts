@@ -30,8 +30,16 @@ export interface FetchedIndex {
 /** The repository's index URL: `<url>/index.yaml`. */
 export const indexUrl = (url: string): string => `${url.replace(/\/+$/, '')}/index.yaml`;
 
-export async function fetchHelmIndex(repo: HelmRepository, credentials: HttpCredentials | undefined): Promise<FetchedIndex> {
-  const url = indexUrl(repo.spec.url);
+/**
+ * Where the repository is fetched from: `spec.url`, unless an override names it (by
+ * `namespace/name` or by URL) — how the simulator serves internet repositories from local copies.
+ */
+export function effectiveHelmUrl(repo: HelmRepository, overrides: Record<string, string> | undefined): string {
+  return overrides?.[`${repo.metadata.namespace ?? 'default'}/${repo.metadata.name}`] ?? overrides?.[repo.spec.url] ?? overrides?.[repo.spec.url.replace(/\/+$/, '')] ?? repo.spec.url;
+}
+
+export async function fetchHelmIndex(repo: HelmRepository, credentials: HttpCredentials | undefined, overrides?: Record<string, string>): Promise<FetchedIndex> {
+  const url = indexUrl(effectiveHelmUrl(repo, overrides));
   let bytes: Buffer;
   try {
     bytes = await httpGet(url, { ...(credentials ? { credentials } : {}), timeoutMs: parseDuration(repo.spec.timeout ?? '60s'), maxBytes: 50 * 1024 * 1024 });

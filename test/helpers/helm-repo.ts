@@ -25,6 +25,8 @@ export interface HelmRepoServer {
   requests: string[];
   /** Packages the charts (adding to those already there) and re-indexes the repository. */
   publish(charts: ChartSpec[]): Promise<void>;
+  /** Packages chart directories as they are (e.g. the podinfo chart) and re-indexes the repository. */
+  publishDirs(dirs: string[]): Promise<void>;
   /** Replaces index.yaml with arbitrary text. */
   corruptIndex(text: string): Promise<void>;
   close(): Promise<void>;
@@ -65,6 +67,14 @@ export async function startHelmRepo(options: { auth?: { username: string; passwo
           await writeFile(path.join(chartDir, 'templates', file), text);
         }
         const r = await helm(['package', chartDir, '--destination', dir]);
+        if (r.code !== 0) throw new Error(`helm package failed: ${r.stderr}`);
+      }
+      const r = await helm(['repo', 'index', dir, '--url', url]);
+      if (r.code !== 0) throw new Error(`helm repo index failed: ${r.stderr}`);
+    },
+    async publishDirs(dirs) {
+      for (const d of dirs) {
+        const r = await helm(['package', d, '--destination', dir]);
         if (r.code !== 0) throw new Error(`helm package failed: ${r.stderr}`);
       }
       const r = await helm(['repo', 'index', dir, '--url', url]);
