@@ -10,11 +10,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write('\nRun `fluxion <command> --help` for a command\'s flags and examples.\n');
     return name ? 0 : 1;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`fluxion: unknown command "${name}"; run \`fluxion --help\`\n`);
     return 1;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.usage.trimEnd()}\n`);
     return 0;

@@ -24,11 +24,12 @@ const SUBWORDS: Record<string, string> = {
 
 async function commandNames(): Promise<{ name: string; summary: string; flags: string[] }[]> {
   const { commands } = await import('./index.js');
-  return commands.map((c) => ({
-    name: c.name,
-    summary: c.summary,
-    flags: [...new Set([...c.usage.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]!))],
-  }));
+  return Promise.all(
+    commands.map(async (entry) => {
+      const c = await entry.load();
+      return { name: c.name, summary: c.summary, flags: [...new Set([...c.usage.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]!))] };
+    }),
+  );
 }
 
 function bash(cmds: { name: string; flags: string[] }[]): string {
