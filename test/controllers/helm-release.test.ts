@@ -48,6 +48,7 @@ const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name
 const EXTRA = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-extra\ndata:\n  only: in-1.0.0\n';
 const TEST = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-test\n  annotations:\n    "helm.sh/hook": test\nspec:\n  restartPolicy: Never\n  containers:\n  - name: t\n    image: busybox\n';
 const FAILING_HOOK = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-migrate\n  annotations:\n    "helm.sh/hook": pre-upgrade\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: m\n        image: failing-migration\n';
+const FAILING_POST_INSTALL = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-smoke\n  annotations:\n    "helm.sh/hook": post-install\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: s\n        image: failing-smoke\n';
 const FAILING_TEST = TEST.replace('image: busybox', 'image: failing-test');
 const VALUES = 'replicas: 1\nimage: nginx\ngreeting: hello\n';
 
@@ -278,6 +279,37 @@ describe('HelmRelease controller', () => {
     await until(async () => (await cond('Stalled'))?.status === 'True', 'stalled');
     expect(await cond('Ready')).toMatchObject({ reason: 'RetriesExceeded' });
     expect((await cond('Ready'))?.message).toMatch(/^Failed to upgrade after 1 attempt\(s\): Helm test failed/);
+  });
+
+  it('remediates a failed install by uninstalling, retries, and stalls once retries are exhausted', async () => {
+    await start([chart('1.0.0', { 'cm.yaml': CM, 'smoke.yaml': FAILING_POST_INSTALL })]);
+    await cluster.create(helmRelease({ install: { remediation: { retries: 1 } } }));
+    await until(async () => (await cond('Remediated'))?.reason === 'UninstallSucceeded', 'uninstalled');
+    expect(await cond('Released')).toMatchObject({ status: 'False', reason: 'InstallFailed' });
+    expect((await cond('Released'))?.message).toContain('post-install hooks failed: job web-smoke failed');
+    // Uninstalled: the objects and the release records are gone.
+    expect(await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'web-settings', namespace: 'apps' })).toBeUndefined();
+    expect(JSON.parse(await helm('list', '-n', 'apps', '-a', '-o', 'json'))).toEqual([]);
+    // The retry after the interval fails the same way: Stalled, RetriesExceeded.
+    await clock.advanceAsync(60 * 60_000);
+    await until(async () => (await cond('Stalled'))?.status === 'True', 'stalled');
+    expect(await cond('Ready')).toMatchObject({ reason: 'RetriesExceeded' });
+    expect((await cond('Ready'))?.message).toMatch(/^Failed to install after 2 attempt\(s\)/);
+    expect((await status()).installFailures).toBe(2);
+  });
+
+  it('orders HelmReleases by dependsOn', async () => {
+    await start([chart('1.0.0', { 'cm.yaml': CM })]);
+    const other = { ...helmRelease({ dependsOn: [{ name: 'web' }] }), metadata: { name: 'after', namespace: 'apps' } };
+    await cluster.create(other);
+    await cluster.create(helmRelease({ chart: { spec: { chart: 'web', version: '9.x', sourceRef: { kind: 'HelmRepository', name: 'charts', namespace: 'flux-system' } } } }));
+    const afterReady = async () => ((await cluster.get({ ...hrRef, name: 'after' }))?.status as { conditions?: Cond[] } | undefined)?.conditions?.find((c) => c.type === 'Ready');
+    await until(async () => (await afterReady())?.reason === 'DependencyNotReady', 'waiting');
+    expect((await afterReady())?.message).toContain("dependency 'apps/web' is not ready");
+    expect(await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'after-settings', namespace: 'apps' })).toBeUndefined();
+    await cluster.patch(hrRef, { spec: { chart: { spec: { version: '1.0.0' } } } }, 'merge');
+    await until(async () => (await afterReady())?.status === 'True', 'installed after its dependency');
+    expect(await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'after-settings', namespace: 'apps' })).toBeDefined();
   });
 
   it('waits for a chart that does not resolve, naming the HelmChart', async () => {
