@@ -28,7 +28,7 @@ import type { ActionRecord, LifecycleContext } from '../../machines/lifecycle.js
 import { stringify } from 'yaml';
 import { ActionError, ReleaseActions } from '../helm/action/index.js';
 import { build, KustomizeError, memoryFs } from '../kustomize/index.js';
-import type { RenderedChart } from '../helm/action/index.js';
+import type { ActionEnv, RenderedChart } from '../helm/action/index.js';
 import { HelmError } from '../helm/chart/errors.js';
 import { renderChart } from '../helm/render.js';
 import { loadChartArchive } from '../helm/chart/load.js';
@@ -178,7 +178,7 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
     const sa = hr.spec.serviceAccountName;
     const cluster = sa && ctx.cluster.impersonate ? ctx.cluster.impersonate({ namespace: hr.metadata.namespace ?? 'default', name: sa }) : ctx.cluster;
     const storage = new ReleaseStorage(cluster, helmReleaseStorageNamespace(hr), ctx.clock);
-    const actions = new ReleaseActions({
+    const actionEnv: ActionEnv = {
       cluster,
       clock: ctx.clock,
       storage,
@@ -186,8 +186,8 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
       fieldManager: HELM_FIELD_MANAGER,
       ownerLabels: { 'helm.toolkit.fluxcd.io/name': hr.metadata.name, 'helm.toolkit.fluxcd.io/namespace': hr.metadata.namespace ?? 'default' },
       pollMs: options.pollMs ?? 2000,
-    });
-    return { storage, actions, target: { name: helmReleaseName(hr), namespace: helmReleaseTargetNamespace(hr) } };
+    };
+    return { storage, env: actionEnv, actions: new ReleaseActions(actionEnv), target: { name: helmReleaseName(hr), namespace: helmReleaseTargetNamespace(hr) } };
   };
 
   const timeoutOf = (hr: HelmRelease, action?: { timeout?: string }): number => parseDuration(action?.timeout ?? hr.spec.timeout ?? '5m');
@@ -308,7 +308,7 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
             }
             throw new TransientError(last.reason ?? HelmReasons.ReconciliationFailed, last.message ?? `${last.action} failed`);
           }
-          if (last?.ok && (last.action === 'rollback' || last.action === 'uninstall')) {
+          if (last?.ok && (last.action === 'rollback' || last.action === 'uninstall') && !data.relocated) {
             // Remediated: the run still failed; retry later (or stall once retries are exhausted).
             const failedAction = done.filter((a) => !a.ok).at(-1);
             const kind = (failedAction?.action === 'test' ? releaseAction : failedAction?.action) as 'install' | 'upgrade' | undefined;
@@ -319,6 +319,15 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
             throw new TransientError(failedAction?.reason ?? HelmReasons.ReconciliationFailed, message);
           }
           if (last?.ok && (last.action === 'install' || last.action === 'upgrade') && hr.spec.test?.enable) return next('test');
+
+          // A new releaseName, targetNamespace or storageNamespace: the release at the old place
+          // is uninstalled first, then installed at the new one, as helm-controller does.
+          const previous = hr.status?.history?.[0] as { name?: string; namespace?: string } | undefined;
+          const previousStorage = hr.status?.storageNamespace ?? hr.metadata.namespace ?? 'default';
+          if (previous?.name && previous.namespace && !data.relocated && (previous.name !== target.name || previous.namespace !== target.namespace || previousStorage !== helmReleaseStorageNamespace(hr))) {
+            const old = new ReleaseStorage(ctx.cluster, previousStorage, ctx.clock);
+            if (await old.last(previous.name)) return next('uninstall', { relocateFrom: { name: previous.name, namespace: previous.namespace, storageNamespace: previousStorage } });
+          }
 
           // Then the release as stored.
           const current = await storage.last(target.name);
@@ -404,8 +413,15 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
             throw new TransientError(HelmReasons.RollbackFailed, `Helm rollback failed: ${err.message}`);
           }
         },
-        uninstall: async ({ object }, ctx) => {
+        uninstall: async ({ object, data }, ctx) => {
           const hr = object as HelmRelease;
+          const from = data.relocateFrom as { name: string; namespace: string; storageNamespace: string } | undefined;
+          if (from) {
+            // Moving the release: uninstall it where it was.
+            const old = new ReleaseActions({ ...env(hr, ctx).env, storage: new ReleaseStorage(ctx.cluster, from.storageNamespace, ctx.clock) });
+            await old.uninstall({ name: from.name, namespace: from.namespace }, { timeoutMs: timeoutOf(hr, hr.spec.uninstall) });
+            return { data: { relocated: true, relocateFrom: undefined } };
+          }
           const { actions, target } = env(hr, ctx);
           try {
             const r = await actions.uninstall(target, { timeoutMs: timeoutOf(hr, hr.spec.uninstall), disableHooks: hr.spec.uninstall?.disableHooks ?? false, keepHistory: hr.spec.uninstall?.keepHistory ?? false, ...(hr.spec.uninstall?.deletionPropagation ? { deletionPropagation: hr.spec.uninstall.deletionPropagation } : {}) });
@@ -444,7 +460,14 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
         const counters = data.counters as Counters | undefined;
         const last = ((data.actions as ActionRecord[] | undefined) ?? []).filter((a) => a.action === 'install' || a.action === 'upgrade').at(-1);
         return {
-          ...(loaded ? { helmChart: loaded.helmChart, lastAttemptedConfigDigest: loaded.configDigest } : {}),
+          ...(loaded
+            ? {
+                helmChart: loaded.helmChart,
+                lastAttemptedConfigDigest: loaded.configDigest,
+                // The v2beta1 field, still read by tools: sha1 of the values.
+                lastAttemptedValuesChecksum: createHash('sha1').update(goJson(loaded.values)).digest('hex'),
+              }
+            : {}),
           ...(counters ? counters : {}),
           ...(last ? { lastAttemptedReleaseAction: last.action } : {}),
           ...(data.history ? { history: data.history } : {}),
@@ -468,7 +491,7 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
             set('Released', ok, reason, ok ? ((context.data.message as string | undefined) ?? reason) : (a.message ?? reason));
           } else if (a.action === 'test') {
             set('TestSuccess', a.ok, a.ok ? HelmReasons.TestSucceeded : HelmReasons.TestFailed, a.ok ? ((context.data.tested as string | undefined) ?? 'Helm test succeeded') : (a.message ?? 'Helm test failed'));
-          } else if (a.action === 'rollback' || a.action === 'uninstall') {
+          } else if ((a.action === 'rollback' || a.action === 'uninstall') && !context.data.relocated) {
             const rem = context.data.remediated as { reason: string; message: string } | undefined;
             set('Remediated', a.ok, a.ok ? (rem?.reason ?? HelmReasons.RollbackSucceeded) : a.action === 'rollback' ? HelmReasons.RollbackFailed : HelmReasons.UninstallFailed, a.ok ? (rem?.message ?? `${a.action} succeeded`) : (a.message ?? `${a.action} failed`));
           }

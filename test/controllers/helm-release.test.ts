@@ -298,6 +298,22 @@ describe('HelmRelease controller', () => {
     expect((await status()).installFailures).toBe(2);
   });
 
+  it('moves the release when targetNamespace changes: uninstalled where it was, installed at the new place', async () => {
+    await start([chart('1.0.0', { 'cm.yaml': CM })]);
+    await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
+    await cluster.create(helmRelease());
+    await until(async () => (await cond('Ready'))?.status === 'True', 'installed');
+    expect((await status()).lastAttemptedValuesChecksum).toMatch(/^[0-9a-f]{40}$/);
+    await cluster.patch(hrRef, { spec: { targetNamespace: 'other' } }, 'merge');
+    await until(async () => (await cond('Ready'))?.message?.includes('other/other-web.v1') ?? false, 'moved');
+    expect(await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'web-settings', namespace: 'apps' })).toBeUndefined();
+    expect(await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'other-web-settings', namespace: 'other' })).toBeDefined();
+    const storage = new ReleaseStorage(cluster, 'apps', clock);
+    expect(await storage.history('web')).toEqual([]);
+    expect((await storage.history('other-web')).map((r) => [r.version, r.namespace, r.info.status])).toEqual([[1, 'other', 'deployed']]);
+    expect(await cond('Remediated')).toBeUndefined();
+  });
+
   it('orders HelmReleases by dependsOn', async () => {
     await start([chart('1.0.0', { 'cm.yaml': CM })]);
     const other = { ...helmRelease({ dependsOn: [{ name: 'web' }] }), metadata: { name: 'after', namespace: 'apps' } };
