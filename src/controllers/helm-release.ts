@@ -21,7 +21,7 @@ import type { Artifact } from '../api/kinds/common.js';
 import type { HelmChart } from '../api/kinds/helm-chart.js';
 import type { HelmRelease, Remediation } from '../api/kinds/helm-release.js';
 import { helmChartNameFor, helmReleaseName, helmReleaseStorageNamespace, helmReleaseTargetNamespace } from '../api/kinds/helm-release.js';
-import { parseDuration } from '../api/duration.js';
+import { formatDuration, parseDuration } from '../api/duration.js';
 import { HelmReasons } from '../api/reasons.js';
 import { helmReleaseMachine } from '../../machines/index.js';
 import type { ActionRecord, LifecycleContext } from '../../machines/lifecycle.js';
@@ -289,6 +289,13 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
           if (last && !last.ok && !ignoredTest) {
             if (last.action === 'install' || last.action === 'upgrade' || last.action === 'test') {
               const kind = last.action === 'test' ? (releaseAction ?? 'upgrade') : last.action;
+              const strategy = hr.spec[kind]?.strategy;
+              if (strategy?.name === 'RetryOnFailure') {
+                // No remediation, no retry count: the same action again after retryInterval.
+                data.counters = { ...counters, failures: counters.failures + 1, [`${kind}Failures`]: counters[`${kind}Failures`] + 1 } as Counters;
+                const retryMs = parseDuration(strategy.retryInterval ?? '5m');
+                throw new WaitingError(last.reason ?? HelmReasons.ReconciliationFailed, `${last.message ?? `Helm ${kind} failed`}; retrying in ${formatDuration(retryMs)}`, retryMs);
+              }
               const remediation: Remediation = hr.spec[kind]?.remediation ?? {};
               const retries = remediation.retries ?? 0;
               const failed = { ...counters, failures: counters.failures + 1, [`${kind}Failures`]: counters[`${kind}Failures`] + 1 } as Counters;
@@ -296,9 +303,9 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
               const count = failed[`${kind}Failures`];
               const exhausted = retries >= 0 && count > retries;
               const remediateLast = remediation.remediateLastFailure ?? retries > 0;
-              const strategy = kind === 'install' ? 'uninstall' : (remediation.strategy ?? 'rollback');
+              const remedy = kind === 'install' ? 'uninstall' : (remediation.strategy ?? 'rollback');
               const hasRelease = (await storage.last(target.name)) !== undefined;
-              if (hasRelease && (!exhausted || remediateLast)) return { data: { next: strategy, counters: failed } };
+              if (hasRelease && (!exhausted || remediateLast)) return { data: { next: remedy, counters: failed } };
               if (exhausted) throw new StalledError('RetriesExceeded', `Failed to ${kind} after ${count} attempt(s): ${last.message ?? ''}`.trim());
               throw new TransientError(last.reason ?? HelmReasons.ReconciliationFailed, last.message ?? `Helm ${kind} failed`);
             }
@@ -386,6 +393,7 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
               disableHooks: hr.spec.upgrade?.disableHooks ?? false,
               crds: hr.spec.upgrade?.crds ?? 'Skip',
               cleanupOnFail: hr.spec.upgrade?.cleanupOnFail ?? false,
+              force: hr.spec.upgrade?.force ?? false,
               maxHistory: hr.spec.maxHistory ?? 5,
             });
             return { message: `Helm upgrade succeeded for release ${describe(r)}`, data: { message: `Helm upgrade succeeded for release ${describe(r)}` } };

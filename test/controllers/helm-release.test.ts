@@ -314,6 +314,24 @@ describe('HelmRelease controller', () => {
     expect(await cond('Remediated')).toBeUndefined();
   });
 
+  it('with install.strategy RetryOnFailure retries the install after retryInterval, without remediation', async () => {
+    await start([chart('1.0.0', { 'cm.yaml': CM, 'smoke.yaml': FAILING_POST_INSTALL })]);
+    await cluster.create(helmRelease({ install: { strategy: { name: 'RetryOnFailure', retryInterval: '1m' } } }));
+    await until(async () => ((await status()).installFailures as number | undefined) === 1, 'first failure');
+    expect(await cond('Ready')).toMatchObject({ status: 'False', reason: 'InstallFailed' });
+    expect((await cond('Ready'))?.message).toMatch(/retrying in 1m0s$/);
+    expect(await cond('Remediated')).toBeUndefined();
+    expect(await cond('Stalled')).toBeUndefined();
+    // The retry finds the failed release and upgrades it (post-install hooks do not run on upgrade).
+    await clock.advanceAsync(60_000);
+    await until(async () => (await cond('Ready'))?.status === 'True', 'retried');
+    expect(await cond('Ready')).toMatchObject({ reason: 'UpgradeSucceeded', message: 'Helm upgrade succeeded for release apps/web.v2 with chart web@1.0.0' });
+    expect((await status()).history?.map((h) => [h.version, h.status])).toEqual([
+      [2, 'deployed'],
+      [1, 'failed'],
+    ]);
+  });
+
   it('orders HelmReleases by dependsOn', async () => {
     await start([chart('1.0.0', { 'cm.yaml': CM })]);
     const other = { ...helmRelease({ dependsOn: [{ name: 'web' }] }), metadata: { name: 'after', namespace: 'apps' } };

@@ -77,6 +77,8 @@ export interface DeployOptions {
   maxHistory?: number;
   /** Upgrade: delete resources the new revision created when it fails. */
   cleanupOnFail?: boolean;
+  /** Upgrade: recreate objects whose immutable fields changed. */
+  force?: boolean;
   description?: string;
 }
 
@@ -183,9 +185,10 @@ export class ReleaseActions {
     }
   }
 
-  private async applyObjects(objects: readonly KubeObject[]): Promise<void> {
+  /** `force`: objects whose immutable fields changed are deleted and created again (`helm upgrade --force`). */
+  private async applyObjects(objects: readonly KubeObject[], force = false): Promise<void> {
     const ordered = [...objects].sort((a, b) => installRank(a.kind) - installRank(b.kind));
-    await this.apply.applyAll(ordered, { fieldManager: this.env.fieldManager, ...(this.env.ownerLabels ? { ownerLabels: this.env.ownerLabels } : {}) });
+    await this.apply.applyAll(ordered, { fieldManager: this.env.fieldManager, force, ...(this.env.ownerLabels ? { ownerLabels: this.env.ownerLabels } : {}) });
   }
 
   /** Helm's --wait: every object Current (kstatus) within the deadline; a Failed one fails at once. */
@@ -329,7 +332,7 @@ export class ReleaseActions {
     for (const o of objects) if (await this.env.cluster.get(refOf(o))) existed.add(subjectOf(refOf(o)));
     try {
       if (!options.disableHooks) await this.runHooks('pre-upgrade', target, rendered.hooks, release.hooks, deadline);
-      await this.applyObjects(objects);
+      await this.applyObjects(objects, options.force ?? false);
       await this.deleteObjects(before.filter((o) => !keep.has(subjectOf(refOf(o)))));
       if (options.wait) await this.waitReady(objects, deadline);
       if (!options.disableHooks) await this.runHooks('post-upgrade', target, rendered.hooks, release.hooks, deadline);
