@@ -13,6 +13,7 @@ import { parseIndex, resolveChartVersion } from '../../src/sources/helm/index-fi
 import { startHelmRepo } from '../helpers/helm-repo.js';
 import type { HelmRepoServer } from '../helpers/helm-repo.js';
 import { until } from '../helpers/until.js';
+import { makeTestPki } from '../helpers/tls.js';
 
 type Status = { url?: string; artifact?: { revision: string; digest: string; path: string; url: string }; conditions?: { type: string; status: string; reason: string; message: string }[] };
 const ref = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', name: 'charts', namespace: 'flux-system' };
@@ -25,8 +26,8 @@ describe('HelmRepository controller against a chart repository made by helm', ()
   let storage: ArtifactStorage;
   let supervisor: Supervisor;
 
-  const start = async (auth?: { username: string; password: string }) => {
-    repo = await startHelmRepo(auth ? { auth } : {});
+  const start = async (auth?: { username: string; password: string }, tls?: { cert: string; key: string }) => {
+    repo = await startHelmRepo({ ...(auth ? { auth } : {}), ...(tls ? { tls } : {}) });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'fluxion-helmrepo-ctl-'));
     clock = new ManualClock();
     cluster = new MemoryCluster({ clock, crds: fluxCrds() });
@@ -106,6 +107,20 @@ describe('HelmRepository controller against a chart repository made by helm', ()
     await cluster.patch(ref, { spec: { secretRef: { name: 'charts-auth' } } }, 'merge');
     await until(async () => (await ready())?.status === 'True');
     expect((await status()).conditions?.find((c) => c.type === 'FetchFailed')).toBeUndefined();
+  });
+
+  it('fetches over HTTPS trusting the CA of certSecretRef, and fails naming the certificate problem without it', async () => {
+    const pki = makeTestPki();
+    await start(undefined, { cert: pki.serverCertPem, key: pki.serverKeyPem });
+    await repo.publish([{ name: 'web', version: '1.0.0' }]);
+    await cluster.create(helmRepo());
+    await until(async () => (await ready())?.status === 'False');
+    expect(await ready()).toMatchObject({ reason: 'IndexationFailed' });
+    expect((await ready())?.message).toMatch(/self[- ]signed certificate|unable to verify|unable to get local issuer/);
+    await cluster.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'charts-tls', namespace: 'flux-system' }, stringData: { 'ca.crt': pki.caPem } });
+    await cluster.patch(ref, { spec: { certSecretRef: { name: 'charts-tls' } } }, 'merge');
+    await until(async () => (await ready())?.status === 'True');
+    expect((await status()).artifact?.revision).toMatch(/^sha256:/);
   });
 
   it('keeps the last good index when the repository serves a broken one, and says which file is wrong', async () => {

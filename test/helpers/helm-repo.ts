@@ -5,6 +5,7 @@
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,10 +33,10 @@ export interface HelmRepoServer {
   close(): Promise<void>;
 }
 
-export async function startHelmRepo(options: { auth?: { username: string; password: string } } = {}): Promise<HelmRepoServer> {
+export async function startHelmRepo(options: { auth?: { username: string; password: string }; tls?: { cert: string; key: string } } = {}): Promise<HelmRepoServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fluxion-helmrepo-'));
   const requests: string[] = [];
-  const server = http.createServer((req, res) => {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     requests.push(req.url ?? '');
     if (options.auth) {
       const expected = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
@@ -49,9 +50,10 @@ export async function startHelmRepo(options: { auth?: { username: string; passwo
       (body) => res.writeHead(200, { 'Content-Type': file.endsWith('.yaml') ? 'text/yaml' : 'application/gzip' }).end(body),
       () => res.writeHead(404).end('not found'),
     );
-  });
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const src = await mkdtemp(path.join(os.tmpdir(), 'fluxion-helmsrc-'));
   return {
     url,
