@@ -130,4 +130,14 @@ export interface Cluster {
    * decides what the reconcile may do. Absent where there is nothing to impersonate against.
    */
   impersonate?(serviceAccount: { namespace: string; name: string }): Cluster;
+
+  /** A container's log (the `pods/log` subresource), where the cluster runs containers. */
+  podLogs?(pod: { namespace: string; name: string }, options?: PodLogOptions): Promise<string>;
+}
+
+export interface PodLogOptions {
+  /** Default: the pod's only container (the API server's rule). */
+  container?: string;
+  tailLines?: number;
+  sinceSeconds?: number;
 }

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { CommandError, defineCommand } from '../output/command.js';
 import type { CommandContext } from '../output/command.js';
 import { untilAborted } from '../output/wait.js';
@@ -106,14 +106,32 @@ async function follow(ctx: CommandContext, file: string, filter: (line: string) 
   }
 }
 
+/** The log lines of every fluxion-controller pod in the namespace (`app=fluxion-controller`), in order of pod name. */
+async function controllerLogs(ctx: CommandContext): Promise<string[]> {
+  const cluster = await ctx.cluster();
+  if (!cluster.podLogs) throw new CommandError('this cluster does not serve pod logs: use --file');
+  const pods = (await cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace: ctx.namespace, labelSelector: 'app=fluxion-controller' })).items;
+  if (pods.length === 0) throw new CommandError(`no fluxion-controller pods found in the ${ctx.namespace} namespace`);
+  const lines: string[] = [];
+  for (const pod of pods.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
+    const text = await cluster.podLogs({ namespace: ctx.namespace, name: pod.metadata.name }, { container: 'manager' });
+    lines.push(...text.split('\n').filter((l) => l !== ''));
+  }
+  return lines;
+}
+
 export const logsCommand = defineCommand({
   name: 'logs',
   summary: 'Display formatted logs for Flux components',
-  description: `The logs command displays formatted logs from fluxion's controller: it reads the controller's JSON log
-lines from --file or from stdin (e.g. piped from kubectl logs) and prints those matching the filters.`,
-  usageLine: 'fluxion logs [--file PATH] [--kind KIND] [--name NAME] [--level LEVEL] [-f] [flags]',
+  description: `The logs command displays formatted logs from fluxion's controller: it reads the JSON log lines of the
+fluxion-controller pods through the Kubernetes API (or from --file, \`--file -\` for stdin) and prints those
+matching the filters.`,
+  usageLine: 'fluxion logs [--file PATH|-] [--kind KIND] [--name NAME] [--level LEVEL] [-f] [flags]',
   examples: `  # Print the reconciliation logs of all Flux custom resources in the flux-system namespace
-  kubectl logs -n flux-system deploy/fluxion-controller | fluxion logs
+  fluxion logs
+
+  # The same from kubectl
+  kubectl logs -n flux-system deploy/fluxion-controller | fluxion logs --file -
 
   # Print all logs of a particular Kustomization, from a saved file
   fluxion logs --file controller.log --kind=Kustomization --name=podinfo
@@ -121,7 +139,7 @@ lines from --file or from stdin (e.g. piped from kubectl logs) and prints those 
   # Follow the error logs of every namespace
   fluxion logs --file controller.log -f --level=error --all-namespaces`,
   flags: {
-    file: { type: 'string', help: 'read the controller log lines from this file instead of stdin' },
+    file: { type: 'string', help: 'read the controller log lines from this file (- for stdin) instead of the cluster' },
     level: { type: 'string', help: 'log level, available options are: (debug, info, error)' },
     kind: { type: 'string', help: 'displays errors of a particular toolkit kind e.g GitRepository' },
     name: { type: 'string', help: 'specifies the name of the object logs to be displayed' },
@@ -150,12 +168,18 @@ lines from --file or from stdin (e.g. piped from kubectl logs) and prints those 
         allNamespaces: ctx.flags['all-namespaces'] === true,
         ...(sinceMs !== undefined ? { sinceMs } : {}),
       });
-    const file = ctx.flags.file ? path.resolve(ctx.io.cwd, String(ctx.flags.file)) : undefined;
+    // `--file -` reads stdin (e.g. piped from kubectl logs).
+    const file = ctx.flags.file && ctx.flags.file !== '-' ? path.resolve(ctx.io.cwd, String(ctx.flags.file)) : undefined;
     if (file && ctx.flags.follow === true) {
       await follow(ctx, file, filter);
       return 0;
     }
-    if (!file && process.stdin.isTTY) throw new CommandError(`no log lines to read: pipe them in (kubectl logs -n ${ctx.namespace} deploy/fluxion-controller | fluxion logs) or use --file`);
+    if (!file && ctx.flags.file === undefined) {
+      // As flux logs: the controller pods' own logs, read through the Kubernetes API.
+      if (ctx.flags.follow === true) throw new CommandError('--follow needs --file (or `kubectl logs -f … | fluxion logs --file -`)');
+      await printLines(ctx, Readable.from((await controllerLogs(ctx)).map((l) => `${l}\n`)), filter, Number(ctx.flags.tail ?? -1));
+      return 0;
+    }
     const input = file ? createReadStream(file) : process.stdin;
     try {
       await printLines(ctx, input, filter, Number(ctx.flags.tail ?? -1));

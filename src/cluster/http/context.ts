@@ -20,6 +20,8 @@ export interface RequestContext {
   cluster: MemoryCluster;
   /** Registers a cleanup run when the server closes (open watches). */
   onClose(fn: () => void): () => void;
+  /** Container logs, when the server was given them (see ServeOptions.podLogs). */
+  podLogs?: (namespace: string, pod: string, container: string) => string | undefined;
   /** Set when the served resource is a view of another (events.k8s.io over core Events). */
   view?: { target: ResourceTarget; out(obj: KubeObject): KubeObject; in(obj: KubeObject): KubeObject };
 }

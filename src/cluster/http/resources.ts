@@ -54,7 +54,7 @@ export async function handleResource(ctx: RequestContext, t: ResourceTarget): Pr
   }
 }
 
-/** Simulated Pods run no processes: their logs are empty, and there is nothing to exec into. */
+/** Simulated Pods run no processes: their logs are empty (unless the server was given some), and there is nothing to exec into. */
 function podLog(ctx: RequestContext, pod: KubeObject): void {
   const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map((c) => c.name);
   const container = ctx.query.get('container');
@@ -64,8 +64,15 @@ function podLog(ctx: RequestContext, pod: KubeObject): void {
   if (!container && containers.length > 1) {
     throw new ApiError(400, 'BadRequest', `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(' ')}]`);
   }
-  ctx.res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 0 });
-  ctx.res.end();
+  let text = ctx.podLogs?.(pod.metadata.namespace ?? '', pod.metadata.name, container ?? containers[0] ?? '') ?? '';
+  const tail = Number(ctx.query.get('tailLines') ?? NaN);
+  if (Number.isInteger(tail) && tail >= 0) {
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    text = lines.slice(Math.max(0, lines.length - tail)).map((l) => `${l}\n`).join('');
+  }
+  ctx.res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+  ctx.res.end(text);
 }
 
 const noContainers = (sub: string): ApiError => new ApiError(400, 'BadRequest', `pods/${sub} is not available: the simulator runs no containers`);

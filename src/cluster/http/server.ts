@@ -33,6 +33,11 @@ export interface ServeOptions {
    * group "" in the namespace "apps"`). Allowed when absent or when it returns undefined.
    */
   authorize?: (request: AuthorizationRequest) => string | undefined;
+  /**
+   * What `GET …/pods/NAME/log` answers (the simulator runs no containers, so logs are empty
+   * unless given here): the text of a container's log.
+   */
+  podLogs?: (namespace: string, pod: string, container: string) => string | undefined;
 }
 
 export interface AuthorizationRequest {
@@ -213,7 +218,7 @@ export async function serveCluster(cluster: MemoryCluster, options: ServeOptions
       }
       return sendJson(res, 201, answerReview(target.info, typeof parsed === 'object' && parsed ? (parsed as Record<string, unknown>) : {}, req));
     }
-    await handleResource({ req, res, query: url.searchParams, body, cluster, onClose }, target);
+    await handleResource({ req, res, query: url.searchParams, body, cluster, onClose, ...(options.podLogs ? { podLogs: options.podLogs } : {}) }, target);
   };
 
   const server = createServer((req, res) => {

@@ -21,6 +21,7 @@ import type {
   ListQuery,
   ListResult,
   PatchType,
+  PodLogOptions,
   ResourceInfo,
   Watch,
   WatchEvent,
@@ -132,6 +133,20 @@ export class KubeCluster implements Cluster {
   /** The client-side rate limiter (shared by every impersonated view). */
   get limiter(): TokenBucket {
     return this.s.transport.limiter;
+  }
+
+  /** The log of a container of a pod (`GET …/pods/NAME/log`), as text. */
+  async podLogs(pod: { namespace: string; name: string }, options: PodLogOptions = {}): Promise<string> {
+    const path = `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}/log`;
+    const text = await this.s.transport.request({
+      method: 'GET',
+      path,
+      query: { container: options.container, tailLines: options.tailLines, sinceSeconds: options.sinceSeconds },
+      headers: this.headers,
+      responseType: 'text',
+      describe: { verb: 'get', path, resource: 'pods/log', group: '', namespace: pod.namespace, name: pod.name },
+    });
+    return typeof text === 'string' ? text : '';
   }
 
   /** A view of this cluster that acts as the service account (Flux's `spec.serviceAccountName`). */

@@ -21,30 +21,36 @@ export interface RequestOptions {
   body?: unknown;
   contentType?: string;
   headers?: Record<string, string>;
+  /** `text` for plain-text answers (pod logs); JSON otherwise. */
+  responseType?: 'json' | 'text';
   describe: RequestDescription;
 }
+
+/** Passed through client-node as the response "type" to ask for the body as text. */
+const TEXT = 'fluxion:text';
 
 /** `KubernetesObjectApi` with one generic request: any path, any verb, untyped JSON back. */
 class RawObjectApi extends KubernetesObjectApi {
   async send(o: RequestOptions): Promise<unknown> {
     const ctx = this.configuration.baseServer.makeRequestContext(o.path, o.method as HttpMethod);
-    ctx.setHeaderParam('Accept', 'application/json');
+    ctx.setHeaderParam('Accept', o.responseType === 'text' ? 'text/plain, */*' : 'application/json');
     for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) ctx.setQueryParam(k, String(v));
     for (const [k, v] of Object.entries(o.headers ?? {})) ctx.setHeaderParam(k, v);
     if (o.body !== undefined) {
       ctx.setHeaderParam('Content-Type', o.contentType ?? 'application/json');
       ctx.setBody(JSON.stringify(o.body));
     }
-    return this.requestPromise(ctx);
+    return this.requestPromise(ctx, o.responseType === 'text' ? TEXT : undefined);
   }
 
   /**
    * The body as parsed JSON, not client-node's typed models (which turn timestamps into Dates
    * and drop fields they do not know).
    */
-  protected override async processResponse<T extends KubernetesObject>(response: ResponseContext): Promise<T> {
+  protected override async processResponse<T extends KubernetesObject>(response: ResponseContext, type?: string): Promise<T> {
     if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) {
       const text = await response.body.text();
+      if (type === TEXT) return text as unknown as T;
       return (text ? JSON.parse(text) : undefined) as T;
     }
     throw new ApiException(response.httpStatusCode, 'Unsuccessful HTTP Request', await response.getBodyAsAny(), response.headers);
