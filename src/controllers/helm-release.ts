@@ -172,6 +172,8 @@ export function postRender(rendered: RenderedChart, postRenderers: HelmRelease['
 
 export function helmReleaseController(options: HelmReleaseControllerOptions, deps: ControllerDeps): Registration {
   const requeueMs = deps.requeueDependencyMs ?? 30_000;
+  /** Loaded charts by artifact digest, most recently used last. */
+  const charts = new Map<string, Chart>();
 
   const env = (hr: HelmRelease, ctx: EffectContext) => {
     // spec.serviceAccountName: Helm acts as that service account (the API server's RBAC decides).
@@ -265,7 +267,12 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
           }
           let chart: Chart;
           try {
-            chart = loadChartArchive(await options.storage.read(artifact), `${artifact.path}`);
+            // Many releases of one chart version share one loaded chart (rendering never changes it).
+            const key = artifact.digest ?? artifact.path;
+            chart = charts.get(key) ?? loadChartArchive(await options.storage.read(artifact), `${artifact.path}`);
+            charts.delete(key);
+            charts.set(key, chart);
+            while (charts.size > 32) charts.delete(charts.keys().next().value as string);
           } catch (err) {
             throw new TransientError(HelmReasons.ArtifactFailed, `failed to load the chart of ${subject}: ${(err as Error).message}`, { cause: err });
           }
