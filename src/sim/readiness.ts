@@ -3,6 +3,11 @@ import type { Condition } from '../api/conditions.js';
 import { fluxKinds } from '../api/kinds.js';
 import type { KubeObject } from '../api/meta.js';
 import type { Cluster } from '../cluster/types.js';
+import { systemClock } from '../api/clock.js';
+import { refOf } from '../api/meta.js';
+import { inventoryId } from '../apply/inventory.js';
+import { manifestObjects } from '../helm/action/index.js';
+import { ReleaseStorage } from '../helm/release/storage.js';
 
 export interface ObjectReport {
   kind: string;
@@ -26,8 +31,27 @@ export async function fluxObjects(cluster: Cluster): Promise<KubeObject[]> {
   return out;
 }
 
+/** What a HelmRelease applied: the objects of its release's latest deployed revision, as inventory ids. */
+async function releaseInventory(cluster: Cluster, hr: KubeObject): Promise<string[]> {
+  const st = (hr.status ?? {}) as { storageNamespace?: string; history?: { name?: string; namespace?: string }[] };
+  const latest = st.history?.[0];
+  if (!latest?.name) return [];
+  const release = await new ReleaseStorage(cluster, st.storageNamespace ?? hr.metadata.namespace ?? 'default', systemClock).deployed(latest.name).catch(() => undefined);
+  if (!release) return [];
+  const ids: string[] = [];
+  for (const o of manifestObjects(release.manifest)) {
+    const namespaced = (await cluster.resourceFor(o.apiVersion, o.kind))?.namespaced !== false;
+    const { namespace: _ns, ...ref } = refOf(o);
+    ids.push(inventoryId(namespaced ? { ...ref, namespace: o.metadata.namespace ?? latest.namespace ?? '' } : ref));
+  }
+  return ids.sort();
+}
+
 export async function report(cluster: Cluster): Promise<ObjectReport[]> {
-  return (await fluxObjects(cluster)).map((o) => {
+  const objects = await fluxObjects(cluster);
+  const releases = new Map<KubeObject, string[]>();
+  for (const o of objects) if (o.kind === 'HelmRelease') releases.set(o, await releaseInventory(cluster, o));
+  return objects.map((o) => {
     const st = (o.status ?? {}) as { conditions?: Condition[]; observedGeneration?: number; lastAppliedRevision?: string; artifact?: { revision?: string }; inventory?: { entries?: { id: string }[] } };
     const ready = st.conditions?.find((c) => c.type === 'Ready');
     const stalled = st.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True') ?? false;
@@ -40,7 +64,7 @@ export async function report(cluster: Cluster): Promise<ObjectReport[]> {
       reason: ready?.reason ?? 'Progressing',
       message: ready?.message ?? '',
       revision: st.lastAppliedRevision ?? st.artifact?.revision,
-      inventory: (st.inventory?.entries ?? []).map((e) => e.id),
+      inventory: releases.get(o) ?? (st.inventory?.entries ?? []).map((e) => e.id),
       current: st.observedGeneration === o.metadata.generation,
     };
   });

@@ -51,5 +51,9 @@ describe('flux2-kustomize-helm-example in fluxion sim', () => {
     expect(r.out).toMatch(/HelmRelease\/cert-manager\/cert-manager {2}Ready=True/);
     expect(r.out).toMatch(/HelmChart\/podinfo\/podinfo-podinfo {2}Ready=True/);
     expect(r.out).toContain('  └ _letsencrypt_cert-manager.io_ClusterIssuer');
+    // A HelmRelease's tree is what its release applied, read from Helm's storage.
+    expect(r.out).toContain('  └ podinfo_podinfo_apps_Deployment');
+    expect(r.out).toContain('  └ podinfo_podinfo-redis_apps_Deployment');
+    expect(r.out).toContain('  └ _clusterissuers.cert-manager.io_apiextensions.k8s.io_CustomResourceDefinition');
   }, 120_000);
 });
