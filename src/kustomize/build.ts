@@ -10,19 +10,24 @@ import type { KFileSystem } from './fs.js';
 import { isWithin } from './fs.js';
 import type { GeneratorArgs, GeneratorOptions } from './generators.js';
 import { collectData, contentHash, generate } from './generators.js';
-import { dropAliases, syncAfterMerge } from './aliases.js';
-import { applyJsonPatch } from './json-patch.js';
+import { syncAfterMerge } from './aliases.js';
+import { annotateBuildMetadata, jsonPatch, recordTransformer } from './build-metadata.js';
 import type { JsonPatchOp } from './json-patch.js';
 import { fixNameReferences } from './name-reference.js';
 import { parseManifests, parseYamlDocuments } from './parse.js';
 import type { Replacement } from './replacements.js';
 import { applyReplacements } from './replacements.js';
-import type { Obj, Resource } from './resource.js';
-import { describe, gvkOf, idKey, nameOf, namespaceOf, newResource } from './resource.js';
+import type { Obj, Resource, TransformerOrigin } from './resource.js';
+import { describe, gvkOf, idKey, nameOf, namespaceOf, newResource, storePreviousId } from './resource.js';
 import type { Selector } from './selector.js';
 import { selects } from './selector.js';
 import { mergeMap } from './smp.js';
 import { legacySort } from './sort.js';
+import type { TransformerConfig } from './config.js';
+import type { FieldSpec } from './field-specs.js';
+import { configFromCrds, emptyConfig, mergeConfig, mergeSpecs, parseConfig } from './config.js';
+import type { Var } from './vars.js';
+import { DEFAULT_VAR_SPECS, bindVars, mergeVarSet, parseVars, resolveVars } from './vars.js';
 import type { ImageSpec, ReplicaSpec } from './transformers.js';
 import {
   ANNOTATION_SPECS,
@@ -31,6 +36,7 @@ import {
   TEMPLATE_LABEL_SPECS,
   addMapEntries,
   addPrefixSuffix,
+  addPrefixSuffixAt,
   setImages,
   setNamespace,
   setReplicas,
@@ -55,7 +61,10 @@ interface Ctx {
   fs: KFileSystem;
   opts: BuildOptions;
   stack: string[];
+  /** buildMetadata is set: kustomize tracks origins and every transformer that runs. */
+  trackMetadata: boolean;
 }
+
 
 function rel(ctx: Ctx, p: string): string {
   const r = path.posix.relative(ctx.fs.root, p);
@@ -110,7 +119,42 @@ function loadKustomization(ctx: Ctx, dir: string): { k: Obj; file: string } {
   const docs = parseYamlDocuments(ctx.fs.readFile(file).toString('utf8'), rel(ctx, file));
   const k = docs[0] ?? {};
   if (typeof k !== 'object' || Array.isArray(k)) throw new KustomizeError('kustomization must be a mapping', rel(ctx, file));
-  return { k: k as Obj, file: rel(ctx, file) };
+  const canon = canonicalFields(k as Obj);
+  checkStringMaps(canon, rel(ctx, file));
+  return { k: canon, file: rel(ctx, file) };
+}
+
+const KUSTOMIZATION_FIELDS = [
+  'apiVersion', 'kind', 'metadata', 'openapi', 'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'labels',
+  'commonAnnotations', 'patchesStrategicMerge', 'patchesJson6902', 'patches', 'images', 'imageTags', 'replacements',
+  'replicas', 'vars', 'sortOptions', 'resources', 'components', 'crds', 'bases', 'configMapGenerator',
+  'secretGenerator', 'helmGlobals', 'helmCharts', 'helmChartInflationGenerator', 'generatorOptions',
+  'configurations', 'generators', 'transformers', 'validators', 'buildMetadata',
+];
+const FIELD_BY_LOWER = new Map(KUSTOMIZATION_FIELDS.map((f) => [f.toLowerCase(), f]));
+
+/** kustomize decodes the file with Go's encoding/json, which matches field names case-insensitively. */
+function canonicalFields(k: Obj): Obj {
+  const out: Obj = {};
+  for (const [key, v] of Object.entries(k)) {
+    const canon = KUSTOMIZATION_FIELDS.includes(key) ? key : (FIELD_BY_LOWER.get(key.toLowerCase()) ?? key);
+    out[canon] = v;
+  }
+  return out;
+}
+
+/** kustomize decodes these as map[string]string: a number or boolean value is an error. */
+function checkStringMaps(k: Obj, file: string): void {
+  const check = (m: unknown, field: string): void => {
+    if (!m || typeof m !== 'object') return;
+    for (const v of Object.values(m as Obj)) {
+      const t = typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : undefined;
+      if (t) throw new KustomizeError(`invalid Kustomization: json: cannot unmarshal ${t} into Go struct field Kustomization.${field} of type string`, file);
+    }
+  };
+  check(k.commonLabels, 'commonLabels');
+  check(k.commonAnnotations, 'commonAnnotations');
+  if (Array.isArray(k.labels)) for (const l of k.labels) check((l as Obj)?.pairs, 'labels.pairs');
 }
 
 function strList(k: Obj, field: string, file: string): string[] {
@@ -186,8 +230,13 @@ function applySmp(r: Resource, patch: Obj): Resource | undefined {
 function matchesAnyId(patch: Obj, r: Resource): boolean {
   const pg = gvkOf(patch);
   const rg = gvkOf(r.obj);
-  if (pg.kind !== rg.kind || pg.group !== rg.group) return false;
-  if (pg.version && rg.version && pg.version !== rg.version) return false;
+  if (pg.kind !== rg.kind) {
+    // Named by a kind it had before a patch changed it.
+    if (!r.prevKinds?.includes(pg.kind)) return false;
+  } else {
+    if (pg.group !== rg.group) return false;
+    if (pg.version && rg.version && pg.version !== rg.version) return false;
+  }
   const pn = nameOf(patch);
   if (!r.names.includes(pn)) return false;
   const pns = namespaceOf(patch);
@@ -221,12 +270,22 @@ function applyUntargetedSmp(list: Resource[], patches: Obj[], file: string): Res
     // The patch names the object by any of its names; it never renames it.
     const patch: Obj = { ...p, metadata: { ...(p.metadata ?? {}), name: nameOf(t.obj) } };
     if (namespaceOf(t.obj)) patch.metadata.namespace = namespaceOf(t.obj);
+    // Nor does it change the kind it names the object by.
+    patch.kind = t.obj.kind;
+    patch.apiVersion = t.obj.apiVersion;
     if (!applySmp(t, patch)) cur = cur.filter((r) => r !== t);
   }
   return cur;
 }
 
-function applyPatches(ctx: Ctx, dir: string, list: Resource[], k: Obj, file: string): Resource[] {
+function applyPatches(
+  ctx: Ctx,
+  dir: string,
+  list: Resource[],
+  k: Obj,
+  file: string,
+  ran: (kind: string, times: number, on: Resource[]) => void = () => {},
+): Resource[] {
   let cur = list;
   // patchesStrategicMerge: files or inline documents.
   const psm: Obj[] = [];
@@ -243,44 +302,56 @@ function applyPatches(ctx: Ctx, dir: string, list: Resource[], k: Obj, file: str
     for (const d of parseYamlDocuments(text, file)) psm.push(d as Obj);
   }
   if (psm.length) cur = applyUntargetedSmp(cur, psm, file);
+  if (strList(k, 'patchesStrategicMerge', file).length) ran('PatchStrategicMergeTransformer', 1, cur);
   for (const entry of (k.patches ?? []) as Obj[]) {
-    if (!entry || typeof entry !== 'object') throw new KustomizeError('patches entries must be mappings', file);
-    const text = readPatchText(ctx, dir, entry, file);
-    const docs = parseYamlDocuments(text, entry.path ?? file);
-    const isJson6902 = docs.length === 1 && Array.isArray(docs[0]);
-    const target = entry.target as Selector | undefined;
-    if (isJson6902) {
-      if (!target) throw new KustomizeError('must specify a target for JSON6902 patch', file);
-      for (const r of cur.filter((r) => selectsAny(target, r))) {
-        try {
-          r.obj = applyJsonPatch(r.obj, docs[0] as JsonPatchOp[]) as Obj;
-          dropAliases(r);
-        } catch (e) {
-          throw new KustomizeError(`applying JSON 6902 patch to ${describe(r.obj)}: ${(e as Error).message}`, entry.path ?? file);
-        }
+    cur = applyPatchEntry(ctx, dir, cur, entry, file);
+    ran('PatchTransformer', 1, cur);
+  }
+  return cur;
+}
+
+/** One `patches` entry: a JSON 6902 patch or strategic merge patches, with or without a target. */
+function applyPatchEntry(ctx: Ctx, dir: string, list: Resource[], entry: Obj, file: string): Resource[] {
+  let cur = list;
+  if (!entry || typeof entry !== 'object') throw new KustomizeError('patches entries must be mappings', file);
+  const text = readPatchText(ctx, dir, entry, file);
+  const docs = parseYamlDocuments(text, entry.path ?? file);
+  const isJson6902 = docs.length === 1 && Array.isArray(docs[0]);
+  const target = entry.target as Selector | undefined;
+  if (isJson6902) {
+    if (!target) throw new KustomizeError('must specify a target for JSON6902 patch', file);
+    for (const r of cur.filter((r) => selectsAny(target, r))) {
+      storePreviousId(r);
+      try {
+        jsonPatch(ctx.trackMetadata, r, docs[0] as JsonPatchOp[]);
+      } catch (e) {
+        throw new KustomizeError(`applying JSON 6902 patch to ${describe(r.obj)}: ${(e as Error).message}`, entry.path ?? file);
       }
-      continue;
     }
-    if (!target) {
-      cur = applyUntargetedSmp(cur, docs as Obj[], entry.path ?? file);
-      continue;
-    }
-    const targets = cur.filter((r) => selectsAny(target, r));
-    for (const p of docs as Obj[]) {
-      for (const t of targets) {
-        const allowName = entry.options?.allowNameChange === true && nameOf(p) !== '';
-        const allowKind = entry.options?.allowKindChange === true && typeof p.kind === 'string';
-        const patch: Obj = { ...p, metadata: { ...(p.metadata ?? {}), name: allowName ? nameOf(p) : nameOf(t.obj) } };
-        if (namespaceOf(t.obj)) patch.metadata.namespace = namespaceOf(t.obj);
-        else delete patch.metadata.namespace;
-        if (!allowKind) {
-          patch.kind = t.obj.kind;
-          patch.apiVersion = t.obj.apiVersion;
-        }
-        const before = nameOf(t.obj);
-        if (!applySmp(t, patch)) cur = cur.filter((r) => r !== t);
-        else if (nameOf(t.obj) !== before) t.names.push(nameOf(t.obj));
+    return cur;
+  }
+  if (!target) return applyUntargetedSmp(cur, docs as Obj[], entry.path ?? file);
+  const targets = cur.filter((r) => selectsAny(target, r));
+  for (const p of docs as Obj[]) {
+    for (const t of targets) {
+      const allowName = entry.options?.allowNameChange === true && nameOf(p) !== '';
+      const allowKind = entry.options?.allowKindChange === true && typeof p.kind === 'string';
+      const patch: Obj = { ...p, metadata: { ...(p.metadata ?? {}), name: allowName ? nameOf(p) : nameOf(t.obj) } };
+      if (namespaceOf(t.obj)) patch.metadata.namespace = namespaceOf(t.obj);
+      else delete patch.metadata.namespace;
+      if (!allowKind) {
+        patch.kind = t.obj.kind;
+        patch.apiVersion = t.obj.apiVersion;
       }
+      const before = nameOf(t.obj);
+      const kindBefore = String(t.obj.kind ?? '');
+      if (entry.options?.allowNameChange === true || entry.options?.allowKindChange === true) storePreviousId(t);
+      if (!applySmp(t, patch)) {
+        cur = cur.filter((r) => r !== t);
+        continue;
+      }
+      if (t.obj.kind !== kindBefore) (t.prevKinds ??= []).push(kindBefore);
+      if (nameOf(t.obj) !== before) t.names.push(nameOf(t.obj));
     }
   }
   return cur;
@@ -297,8 +368,7 @@ function applyJson6902Legacy(ctx: Ctx, dir: string, list: Resource[], k: Obj, fi
     const sel: Selector = { group: escape(t.group), version: escape(t.version), kind: escape(t.kind), name: escape(t.name), namespace: escape(t.namespace) };
     for (const r of list.filter((r) => selectsAny(sel, r))) {
       try {
-        r.obj = applyJsonPatch(r.obj, ops) as Obj;
-        dropAliases(r);
+        jsonPatch(ctx.trackMetadata, r, ops);
       } catch (e) {
         throw new KustomizeError(`applying JSON 6902 patch to ${describe(r.obj)}: ${(e as Error).message}`, entry.path ?? file);
       }
@@ -306,7 +376,14 @@ function applyJson6902Legacy(ctx: Ctx, dir: string, list: Resource[], k: Obj, fi
   }
 }
 
-function runGenerators(ctx: Ctx, dir: string, list: Resource[], k: Obj, file: string): Resource[] {
+/** Where a generator was configured (a plugin config file, for generators under `generators:`). */
+interface GeneratorOrigin {
+  configuredIn: string;
+  name?: string;
+  namespace?: string;
+}
+
+function runGenerators(ctx: Ctx, dir: string, list: Resource[], k: Obj, file: string, from?: GeneratorOrigin): Resource[] {
   const gopts = (k.generatorOptions ?? {}) as GeneratorOptions;
   let cur = list;
   const run = (kind: 'ConfigMap' | 'Secret', entries: GeneratorArgs[]): void => {
@@ -317,7 +394,12 @@ function runGenerators(ctx: Ctx, dir: string, list: Resource[], k: Obj, file: st
       const disable = args.options?.disableNameSuffixHash ?? gopts.disableNameSuffixHash ?? false;
       const r = newResource(obj);
       r.needsHash = !disable;
-      r.origin = { configuredIn: path.posix.join(dir, path.posix.basename(file)), configuredBy: `${kind}Generator` };
+      r.origin = {
+        configuredIn: from?.configuredIn ?? path.posix.join(dir, path.posix.basename(file)),
+        configuredBy: `${kind}Generator`,
+        configuredByName: from?.name,
+        configuredByNamespace: from?.namespace,
+      };
       if (behavior === 'create') {
         const ns = args.namespace ?? '';
         const clash = cur.find((x) => x.obj.kind === kind && x.names.includes(obj.metadata.name) && (x.namespaces.includes(ns) || namespaceOf(x.obj) === ns));
@@ -355,29 +437,75 @@ function runGenerators(ctx: Ctx, dir: string, list: Resource[], k: Obj, file: st
   return cur;
 }
 
-function runTransformers(ctx: Ctx, dir: string, list: Resource[], k: Obj, file: string): Resource[] {
-  let cur = applyPatches(ctx, dir, list, k, file);
-  if (typeof k.namespace === 'string' && k.namespace !== '') setNamespace(cur, k.namespace);
+/**
+ * The kustomization's builtin transformers, in kustomize's order. `config` holds the field specs
+ * `configurations:` added (in this kustomization, its bases and components) to the builtin ones.
+ */
+function runTransformers(
+  ctx: Ctx,
+  dir: string,
+  list: Resource[],
+  k: Obj,
+  file: string,
+  config: TransformerConfig = emptyConfig(),
+  fromFields = false,
+): Resource[] {
+  // Each builtin transformer instance the kustomization's fields configure, in kustomize's order.
+  const ran = (kind: string, times = 1, on?: Resource[]): void => {
+    if (!fromFields) return;
+    const origin: TransformerOrigin = { configuredIn: path.posix.join(dir, path.posix.basename(file)), apiVersion: 'builtin', kind };
+    for (let i = 0; i < times; i++) recordTransformer(ctx.trackMetadata, on ?? cur, origin);
+  };
+  const count = (field: string): number => (Array.isArray(k[field]) ? k[field].length : 0);
+  let cur = applyPatches(ctx, dir, list, k, file, ran);
+  if (typeof k.namespace === 'string' && k.namespace !== '') {
+    setNamespace(cur, k.namespace, config.namespace);
+    // Two objects may end up with one id (two Namespace objects both renamed to it).
+    const seen = new Set<string>();
+    for (const r of cur) {
+      const key = idKey(r.obj);
+      if (seen.has(key)) throw new KustomizeError(`namespace transformation produces ID conflict: ${describe(r.obj)}`, file);
+      seen.add(key);
+    }
+    ran('NamespaceTransformer');
+  }
   const prefix = typeof k.namePrefix === 'string' ? k.namePrefix : '';
   const suffix = typeof k.nameSuffix === 'string' ? k.nameSuffix : '';
-  if (prefix || suffix) addPrefixSuffix(cur, prefix, suffix);
+  if (prefix || suffix) addPrefixSuffix(cur, prefix, suffix, config.namePrefix, config.nameSuffix);
+  if (prefix) ran('PrefixTransformer');
+  if (suffix) ran('SuffixTransformer');
+  const hasCommonLabels = !!k.commonLabels && typeof k.commonLabels === 'object' && Object.keys(k.commonLabels).length > 0;
+  // One LabelTransformer per `labels` entry and one for commonLabels, when either is set.
+  if (count('labels') > 0 || hasCommonLabels) ran('LabelTransformer', count('labels') + 1);
+  const withConfig = (specs: FieldSpec[], ...extra: FieldSpec[][]): FieldSpec[] =>
+    extra.reduce((acc, e) => (e.length ? mergeSpecs(acc, e, 'labels', file) : acc), specs);
   for (const l of (k.labels ?? []) as Obj[]) {
-    const specs = l.includeSelectors ? COMMON_LABEL_SPECS : l.includeTemplates ? TEMPLATE_LABEL_SPECS : METADATA_LABEL_SPECS;
+    const specs = l.includeSelectors
+      ? withConfig(COMMON_LABEL_SPECS, config.labels, config.commonLabels)
+      : l.includeTemplates
+        ? withConfig(TEMPLATE_LABEL_SPECS, config.labels, config.templateLabels)
+        : withConfig(METADATA_LABEL_SPECS, config.labels);
     const extra = Array.isArray(l.fields) ? (l.fields as Obj[]).map((f) => ({ ...f, path: String(f.path) })) : [];
     addMapEntries(cur, [...specs, ...extra], stringMap(l.pairs ?? {}));
   }
   // `labels` entries run before commonLabels, so commonLabels wins on a shared key.
-  if (k.commonLabels && typeof k.commonLabels === 'object') addMapEntries(cur, COMMON_LABEL_SPECS, stringMap(k.commonLabels));
-  if (k.commonAnnotations && typeof k.commonAnnotations === 'object') addMapEntries(cur, ANNOTATION_SPECS, stringMap(k.commonAnnotations));
+  if (k.commonLabels && typeof k.commonLabels === 'object') addMapEntries(cur, withConfig(COMMON_LABEL_SPECS, config.commonLabels), stringMap(k.commonLabels));
+  if (k.commonAnnotations && typeof k.commonAnnotations === 'object') {
+    addMapEntries(cur, withConfig(ANNOTATION_SPECS, config.commonAnnotations), stringMap(k.commonAnnotations));
+    if (Object.keys(k.commonAnnotations).length > 0) ran('AnnotationsTransformer');
+  }
   applyJson6902Legacy(ctx, dir, cur, k, file);
+  ran('PatchJson6902Transformer', count('patchesJson6902'));
+  ran('ReplicaCountTransformer', count('replicas'));
   if (Array.isArray(k.replicas)) {
-    const missing = setReplicas(cur, k.replicas as ReplicaSpec[]);
+    const missing = setReplicas(cur, k.replicas as ReplicaSpec[], config.replicas);
     if (missing.length) {
       throw new KustomizeError(`replicas: resource with name ${missing[0]} does not match a Deployment, StatefulSet, ReplicaSet or ReplicationController`, file);
     }
   }
   const images = [...((k.images ?? []) as ImageSpec[]), ...((k.imageTags ?? []) as ImageSpec[])];
-  if (images.length) setImages(cur, images);
+  if (images.length) setImages(cur, images, config.images);
+  ran('ImageTagTransformer', images.length);
   const reps: Replacement[] = [];
   for (const rep of (k.replacements ?? []) as Obj[]) {
     if (typeof rep.path === 'string') {
@@ -390,6 +518,7 @@ function runTransformers(ctx: Ctx, dir: string, list: Resource[], k: Obj, file: 
     } else reps.push(rep as Replacement);
   }
   if (reps.length) applyReplacements(cur, reps, file);
+  if (count('replacements') > 0) ran('ReplacementTransformer');
   return cur;
 }
 
@@ -402,34 +531,36 @@ function stringMap(m: unknown): Record<string, string> {
 /** Configs listed under `generators:` / `transformers:`: files or inline YAML, builtin kinds only. */
 function pluginConfigs(ctx: Ctx, dir: string, k: Obj, field: string, file: string): Obj[] {
   const out: Obj[] = [];
-  for (const entry of strList(k, field, file)) {
-    let text = entry;
-    let src = file;
-    if (!entry.includes('\n')) {
-      const p = resolveIn(ctx, dir, entry, file);
-      const st = ctx.fs.stat(p);
-      if (st === 'dir') {
-        throw new KustomizeError(`${field} entry ${entry}: kustomization directories as ${field} are not supported`, file);
-      }
-      if (st !== 'file') throw new KustomizeError(`${field} entry '${entry}' doesn't exist`, file);
-      guardFile(ctx, dir, p, file);
-      text = ctx.fs.readFile(p).toString('utf8');
-      src = rel(ctx, p);
+  // `__file` (relative to the root) names the config in errors, `__origin` (absolute) in origin annotations.
+  const push = (o: Obj, src: string, origin: string): void => {
+    if (o.apiVersion !== 'builtin') {
+      throw new KustomizeError(`${field}: plugin ${o.apiVersion}/${o.kind} is not supported (only builtin kinds; plugins are off)`, src);
     }
-    for (const d of parseYamlDocuments(text, src)) {
-      const o = d as Obj;
-      if (o.apiVersion !== 'builtin') {
-        throw new KustomizeError(`${field}: plugin ${o.apiVersion}/${o.kind} is not supported (only builtin kinds; plugins are off)`, src);
-      }
-      out.push({ ...o, __file: src });
+    out.push({ ...o, __file: src, __origin: origin });
+  };
+  const entries = strList(k, field, file);
+  // As kustomize: inline configs first, then files and kustomization directories in order.
+  for (const entry of entries.filter((e) => e.includes('\n'))) {
+    for (const d of parseYamlDocuments(entry, file)) push(d as Obj, file, path.posix.join(dir, path.posix.basename(file)));
+  }
+  for (const entry of entries.filter((e) => !e.includes('\n'))) {
+    const p = resolveIn(ctx, dir, entry, file);
+    const st = ctx.fs.stat(p);
+    if (st === 'dir') {
+      // A kustomization whose output objects are the plugin configs.
+      for (const r of accumulate(ctx, p, emptyAcc(), false).list) push(r.obj, rel(ctx, p), r.origin?.path ?? p);
+      continue;
     }
+    if (st !== 'file') throw new KustomizeError(`${field} entry '${entry}' doesn't exist`, file);
+    guardFile(ctx, dir, p, file);
+    for (const d of parseYamlDocuments(ctx.fs.readFile(p).toString('utf8'), rel(ctx, p))) push(d as Obj, rel(ctx, p), p);
   }
   return out;
 }
 
 /** A builtin generator config (ConfigMapGenerator/SecretGenerator) as kustomization fields. */
 function builtinAsKustomization(cfg: Obj, file: string): Obj {
-  const { apiVersion: _a, kind, metadata, __file: _f, ...rest } = cfg;
+  const { apiVersion: _a, kind, metadata, __file: _f, __origin: _o, ...rest } = cfg;
   const args = { ...rest, name: rest.name ?? metadata?.name, namespace: rest.namespace ?? metadata?.namespace };
   if (kind === 'ConfigMapGenerator') return { configMapGenerator: [args] };
   if (kind === 'SecretGenerator') return { secretGenerator: [args] };
@@ -451,6 +582,11 @@ function runBuiltinTransformer(ctx: Ctx, dir: string, list: Resource[], cfg: Obj
     case 'PrefixSuffixTransformer':
     case 'PrefixTransformer':
     case 'SuffixTransformer':
+      if (Array.isArray(cfg.fieldSpecs)) {
+        const specs = (cfg.fieldSpecs as Obj[]).map((f) => ({ ...f, path: String(f.path) }));
+        addPrefixSuffixAt(list, String(cfg.prefix ?? ''), String(cfg.suffix ?? ''), specs);
+        return list;
+      }
       return runTransformers(ctx, dir, list, { namePrefix: cfg.prefix ?? '', nameSuffix: cfg.suffix ?? '' }, src);
     case 'ImageTagTransformer':
       return runTransformers(ctx, dir, list, { images: [cfg.imageTag] }, src);
@@ -471,8 +607,36 @@ function runBuiltinTransformer(ctx: Ctx, dir: string, list: Resource[], cfg: Obj
 
 const KNOWN_KINDS = new Set(['Kustomization', 'Component']);
 
+/** What a kustomization directory accumulates: its objects, vars and transformer configuration. */
+interface Acc {
+  list: Resource[];
+  vars: Map<string, Var>;
+  config: TransformerConfig;
+}
+
+function emptyAcc(): Acc {
+  return { list: [], vars: new Map(), config: emptyConfig() };
+}
+
+function loadConfigurations(ctx: Ctx, dir: string, k: Obj, file: string): TransformerConfig {
+  let c = emptyConfig();
+  for (const entry of strList(k, 'configurations', file)) {
+    const p = resolveIn(ctx, dir, entry, file);
+    if (ctx.fs.stat(p) !== 'file') throw new KustomizeError(`configurations entry '${entry}' doesn't exist`, file);
+    guardFile(ctx, dir, p, file);
+    c = mergeConfig(c, parseConfig(ctx.fs.readFile(p).toString('utf8'), rel(ctx, p)), rel(ctx, p));
+  }
+  for (const entry of strList(k, 'crds', file)) {
+    const p = resolveIn(ctx, dir, entry, file);
+    if (ctx.fs.stat(p) !== 'file') throw new KustomizeError(`crds entry '${entry}' doesn't exist`, file);
+    guardFile(ctx, dir, p, file);
+    c = mergeConfig(c, configFromCrds(ctx.fs.readFile(p).toString('utf8'), rel(ctx, p)), rel(ctx, p));
+  }
+  return c;
+}
+
 /** Accumulates one kustomization directory; `input` holds what a component is applied to. */
-function accumulate(ctx: Ctx, dir: string, input: Resource[], asComponent: boolean): Resource[] {
+function accumulate(ctx: Ctx, dir: string, input: Acc, asComponent: boolean): Acc {
   if (ctx.stack.includes(dir)) {
     throw new KustomizeError(`cycle detected: ${[...ctx.stack, dir].map((d) => rel(ctx, d)).join(' -> ')}`, rel(ctx, dir));
   }
@@ -487,19 +651,25 @@ function accumulate(ctx: Ctx, dir: string, input: Resource[], asComponent: boole
     if (!asComponent && kind === 'Component') {
       throw new KustomizeError(`expected kind != 'Component' for path '${dir}'`, file);
     }
-    for (const f of ['helmCharts', 'helmChartInflationGenerator', 'validators', 'vars']) {
+    for (const f of ['helmCharts', 'helmChartInflationGenerator', 'validators']) {
       if (Array.isArray(k[f]) && k[f].length > 0) {
-        throw new KustomizeError(`${f} is not supported by this build (no plugins, no helm, no vars)`, file);
+        throw new KustomizeError(`${f} is not supported by this build (no plugins, no helm)`, file);
       }
     }
-    let list = input.slice();
+    const ownVars = parseVars(k, file);
+    let list = input.list.slice();
+    const vars = new Map(input.vars);
+    let config = input.config;
     const index = indexOf(list);
     for (const entry of [...strList(k, 'resources', file), ...strList(k, 'bases', file)]) {
       const p = resolveIn(ctx, dir, entry, file);
       const st = ctx.fs.stat(p);
       if (st === undefined) throw new KustomizeError(`accumulating resources: '${entry}' doesn't exist`, file);
       if (st === 'dir') {
-        append(list, index, accumulate(ctx, p, [], false), file);
+        const sub = accumulate(ctx, p, emptyAcc(), false);
+        append(list, index, sub.list, file);
+        config = mergeConfig(config, sub.config, file);
+        mergeVarSet(vars, sub.vars.values(), file);
       } else {
         guardFile(ctx, dir, p, file);
         const objs = parseManifests(ctx.fs.readFile(p).toString('utf8'), rel(ctx, p));
@@ -511,21 +681,33 @@ function accumulate(ctx: Ctx, dir: string, input: Resource[], asComponent: boole
         );
       }
     }
+    config = mergeConfig(config, loadConfigurations(ctx, dir, k, file), file);
     list = runGenerators(ctx, dir, list, k, file);
     for (const cfg of pluginConfigs(ctx, dir, k, 'generators', file)) {
-      list = runGenerators(ctx, dir, list, builtinAsKustomization(cfg, file), file);
+      const from = { configuredIn: String(cfg.__origin), name: cfg.metadata?.name, namespace: cfg.metadata?.namespace };
+      list = runGenerators(ctx, dir, list, builtinAsKustomization(cfg, file), file, from);
     }
     // Components see the generated objects too: they come after generators.
+    let acc: Acc = { list, vars, config };
     for (const entry of strList(k, 'components', file)) {
       const p = resolveIn(ctx, dir, entry, file);
       if (ctx.fs.stat(p) !== 'dir') throw new KustomizeError(`component '${entry}' must be a directory`, file);
-      list = accumulate(ctx, p, list, true);
+      acc = accumulate(ctx, p, acc, true);
     }
-    list = runTransformers(ctx, dir, list, k, file);
+    list = runTransformers(ctx, dir, acc.list, k, file, acc.config, true);
     for (const cfg of pluginConfigs(ctx, dir, k, 'transformers', file)) {
       list = runBuiltinTransformer(ctx, dir, list, cfg, file);
+      recordTransformer(ctx.trackMetadata, list, {
+        configuredIn: String(cfg.__origin),
+        apiVersion: String(cfg.apiVersion),
+        kind: String(cfg.kind),
+        name: cfg.metadata?.name,
+        namespace: cfg.metadata?.namespace,
+      });
     }
-    return list;
+    bindVars(list, ownVars, file);
+    mergeVarSet(acc.vars, ownVars, file);
+    return { list, vars: acc.vars, config: acc.config };
   } finally {
     ctx.stack.pop();
   }
@@ -533,37 +715,24 @@ function accumulate(ctx: Ctx, dir: string, input: Resource[], asComponent: boole
 
 /** Builds the kustomization in `dir` (absolute, inside `fs.root`) into objects. */
 export function buildResources(fs: KFileSystem, dir: string, opts: BuildOptions = {}): Obj[] {
-  const ctx: Ctx = { fs, opts, stack: [] };
+  const ctx: Ctx = { fs, opts, stack: [], trackMetadata: false };
   const abs = path.posix.resolve(fs.root, dir);
   if (!isWithin(fs.root, abs)) throw new KustomizeError(`path ${dir} is outside the root ${fs.root}`, dir);
   if (fs.stat(abs) !== 'dir') throw new KustomizeError(`'${dir}' is not a directory`, dir);
-  const top = loadKustomization(ctx, abs).k;
-  let list = accumulate(ctx, abs, [], false);
+  const { k: top, file: topFile } = loadKustomization(ctx, abs);
+  const meta = Array.isArray(top.buildMetadata) ? (top.buildMetadata as string[]) : [];
+  ctx.trackMetadata = meta.length > 0;
+  const acc = accumulate(ctx, abs, emptyAcc(), false);
+  let list = acc.list;
   for (const r of list) {
     if (!r.needsHash) continue;
+    storePreviousId(r);
     r.obj.metadata.name = `${nameOf(r.obj)}-${contentHash(r.obj)}`;
     r.names.push(r.obj.metadata.name);
   }
-  const meta = Array.isArray(top.buildMetadata) ? (top.buildMetadata as string[]) : [];
-  if (meta.includes('originAnnotations')) {
-    for (const r of list) {
-      const o = r.origin;
-      if (!o) continue;
-      const text = o.path
-        ? `path: ${path.posix.relative(abs, o.path)}\n`
-        : `configuredIn: ${path.posix.relative(abs, o.configuredIn ?? '')}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${o.configuredBy}\n`;
-      r.obj.metadata ??= {};
-      r.obj.metadata.annotations = { ...(r.obj.metadata.annotations ?? {}), 'config.kubernetes.io/origin': text };
-    }
-  }
-  if (meta.includes('managedByLabel')) {
-    for (const r of list) {
-      r.obj.metadata ??= {};
-      // kubectl's embedded kustomize reports its version as "(devel)".
-      r.obj.metadata.labels = { ...(r.obj.metadata.labels ?? {}), 'app.kubernetes.io/managed-by': 'kustomize-(devel)' };
-    }
-  }
-  fixNameReferences(list);
+  annotateBuildMetadata(list, meta, abs);
+  fixNameReferences(list, acc.config.nameReference, topFile);
+  resolveVars(list, acc.vars, mergeSpecs(DEFAULT_VAR_SPECS, acc.config.varReference, 'VarReference'), topFile);
   // Objects marked local-config take part in the build (name references, replacements) but are not output.
   list = list.filter((r) => r.obj.metadata?.annotations?.['config.kubernetes.io/local-config'] !== 'true');
   const so = top.sortOptions as Obj | undefined;

@@ -50,7 +50,8 @@ function encodeHash(hex: string): string {
 /** The suffix kustomize appends to a generated ConfigMap or Secret name. */
 export function contentHash(obj: Obj): string {
   let m: Obj;
-  const data = obj.data ?? {};
+  // kustomize reads an absent field as the empty string.
+  const data = obj.data === undefined || obj.data === null ? '' : obj.data;
   if (obj.kind === 'ConfigMap') {
     // kustomize hashes with an empty name (the name field it reads is not set at that point).
     m = { kind: 'ConfigMap', name: '', data };

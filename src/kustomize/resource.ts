@@ -15,9 +15,30 @@ export interface Resource {
   prefixes: string[];
   suffixes: string[];
   /** Where it came from (absolute paths), for buildMetadata originAnnotations. */
-  origin?: { path?: string; configuredIn?: string; configuredBy?: string };
+  origin?: { path?: string; configuredIn?: string; configuredBy?: string; configuredByName?: string; configuredByNamespace?: string };
+  /**
+   * The name at each of kustomize's "previous ids" (stored by the namespace, prefix, suffix and
+   * hash transformers and by patches that may rename): name references only follow an object
+   * that has one matching the old name.
+   */
+  prevNames?: string[];
+  /** Transformers that ran over it, for buildMetadata transformerAnnotations (absolute paths). */
+  transformations?: TransformerOrigin[];
+  /** Kinds it had before a patch changed its kind (patches may still name it by them). */
+  prevKinds?: string[];
+  /** Names of the vars bound to this object (see vars.ts). */
+  refVarNames?: string[];
   /** Fields that share one YAML node in kustomize (see aliases.ts). */
   aliases?: { paths: string[][]; value: string }[];
+}
+
+/** A transformer as kustomize's transformer annotations name it. */
+export interface TransformerOrigin {
+  configuredIn: string;
+  apiVersion: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
 }
 
 export function gvkOf(o: Obj): { group: string; version: string; kind: string } {
@@ -79,6 +100,11 @@ function stringifyMeta(obj: Obj): void {
 export function newResource(obj: Obj): Resource {
   stringifyMeta(obj);
   return { obj, names: [nameOf(obj)], namespaces: [namespaceOf(obj)], needsHash: false, prefixes: [], suffixes: [] };
+}
+
+/** kustomize's StorePreviousId: remember the current name before a transformer may change the id. */
+export function storePreviousId(r: Resource): void {
+  (r.prevNames ??= []).push(nameOf(r.obj));
 }
 
 export function clone<T>(v: T): T {

@@ -3,8 +3,9 @@ import type { AliasGroup } from './aliases.js';
 import { groupOf, setGroup } from './aliases.js';
 import type { FieldSpec } from './field-specs.js';
 import { specMatches, visitPath } from './field-specs.js';
+import { effectiveSpecs } from './config.js';
 import type { Obj, Resource } from './resource.js';
-import { gvkOf, isClusterScoped, nameOf } from './resource.js';
+import { gvkOf, isClusterScoped, nameOf, storePreviousId } from './resource.js';
 
 const WORKLOADS = ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet'];
 
@@ -96,26 +97,42 @@ export function isNamespaced(o: Obj): boolean {
   return !isClusterScoped(o);
 }
 
-/** The namespace transformer: metadata.namespace plus the service references in webhooks. */
-export function setNamespace(resources: Resource[], ns: string): void {
+/** Sets a string at every field the specs reach in `r` (custom field specs of `configurations:`). */
+function setAtSpecs(r: Resource, specs: FieldSpec[], value: (cur: unknown) => unknown): void {
+  for (const fs of specs) {
+    if (!specMatches(fs, r.obj)) continue;
+    visitPath(r.obj, fs.path, fs.create ?? false, (parent, key) => {
+      const next = value(parent[key]);
+      if (next !== undefined) parent[key] = next;
+    });
+  }
+}
+
+/** The namespace transformer: metadata.namespace, the RBAC `default` subjects, CRD and APIService service namespaces. */
+export function setNamespace(resources: Resource[], ns: string, extra: FieldSpec[] = []): void {
   for (const r of resources) {
     const o = r.obj;
+    storePreviousId(r);
+    if (extra.length) setAtSpecs(r, extra.filter((fs) => fs.path !== 'metadata/namespace'), () => ns);
     const kind = gvkOf(o).kind;
     if (isNamespaced(o)) {
       o.metadata ??= {};
       o.metadata.namespace = ns;
       r.namespaces.push(ns);
     }
+    // kustomize's namespace field specs include a core Namespace object's own name.
+    if (kind === 'Namespace' && gvkOf(o).group === '' && nameOf(o) !== ns) {
+      o.metadata ??= {};
+      o.metadata.name = ns;
+      r.names.push(ns);
+    }
     if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
       for (const s of Array.isArray(o.subjects) ? o.subjects : []) {
         if (s && s.kind === 'ServiceAccount' && s.name === 'default') s.namespace = ns;
       }
     }
-    if (kind === 'MutatingWebhookConfiguration' || kind === 'ValidatingWebhookConfiguration') {
-      for (const w of Array.isArray(o.webhooks) ? o.webhooks : []) {
-        if (w?.clientConfig?.service) w.clientConfig.service.namespace = ns;
-      }
-    }
+    // Webhook service references are not namespace fields: they follow their Service through
+    // the name-reference fix-up (a Service outside the build keeps its namespace).
     if (kind === 'CustomResourceDefinition' && o.spec?.conversion?.webhook?.clientConfig?.service) {
       o.spec.conversion.webhook.clientConfig.service.namespace = ns;
     }
@@ -125,17 +142,49 @@ export function setNamespace(resources: Resource[], ns: string): void {
 
 const NO_PREFIX = new Set(['CustomResourceDefinition', 'Namespace', 'APIService']);
 
-/** namePrefix / nameSuffix. */
-export function addPrefixSuffix(resources: Resource[], prefix: string, suffix: string): void {
+const NAME_SPEC: FieldSpec[] = [{ path: 'metadata/name' }];
+
+/**
+ * One prefix (or suffix) transformer over its field specs, in order: a `metadata/name` spec renames
+ * the objects it selects (recording the previous id); any other adds the affix to that field.
+ */
+function affixPass(resources: Resource[], specs: FieldSpec[], add: (v: string) => string, record: (r: Resource) => void): void {
   for (const r of resources) {
-    const kind = gvkOf(r.obj).kind;
-    if (NO_PREFIX.has(kind)) continue;
-    r.obj.metadata ??= {};
-    r.obj.metadata.name = `${prefix}${nameOf(r.obj)}${suffix}`;
-    r.names.push(r.obj.metadata.name);
-    if (prefix) r.prefixes.push(prefix);
-    if (suffix) r.suffixes.push(suffix);
+    if (NO_PREFIX.has(gvkOf(r.obj).kind)) continue;
+    for (const fs of specs) {
+      if (!specMatches(fs, r.obj)) continue;
+      if (fs.path === 'metadata/name') {
+        storePreviousId(r);
+        record(r);
+        r.obj.metadata ??= {};
+        r.obj.metadata.name = add(nameOf(r.obj));
+        r.names.push(r.obj.metadata.name);
+      } else setAtSpecs(r, [fs], (cur) => (typeof cur === 'string' ? add(cur) : undefined));
+    }
   }
+}
+
+/**
+ * namePrefix / nameSuffix, each over the builtin `metadata/name` spec merged with the specs of
+ * `configurations:` as kustomize merges them (see config.ts `effectiveSpecs`: a kind's own
+ * `metadata/name` spec replaces the builtin one, so only that kind is renamed).
+ */
+export function addPrefixSuffix(
+  resources: Resource[],
+  prefix: string,
+  suffix: string,
+  prefixSpecs: FieldSpec[] = [],
+  suffixSpecs: FieldSpec[] = [],
+): void {
+  const specs = (custom: FieldSpec[]) => (custom.length ? effectiveSpecs(NAME_SPEC, custom) : NAME_SPEC);
+  if (prefix) affixPass(resources, specs(prefixSpecs), (v) => prefix + v, (r) => r.prefixes.push(prefix));
+  if (suffix) affixPass(resources, specs(suffixSpecs), (v) => v + suffix, (r) => r.suffixes.push(suffix));
+}
+
+/** A PrefixSuffixTransformer config with its own `fieldSpecs`, used as they are. */
+export function addPrefixSuffixAt(resources: Resource[], prefix: string, suffix: string, specs: FieldSpec[]): void {
+  if (prefix) affixPass(resources, specs, (v) => prefix + v, (r) => r.prefixes.push(prefix));
+  if (suffix) affixPass(resources, specs, (v) => v + suffix, (r) => r.suffixes.push(suffix));
 }
 
 export interface ImageSpec {
@@ -180,8 +229,8 @@ function updateImage(value: string, images: ImageSpec[]): string {
   return value;
 }
 
-/** images: rewrites `image` of every container list found anywhere in the object. */
-export function setImages(resources: Resource[], images: ImageSpec[]): void {
+/** images: rewrites `image` of every container list found anywhere in the object, and at custom field specs. */
+export function setImages(resources: Resource[], images: ImageSpec[], extra: FieldSpec[] = []): void {
   const walk = (v: any): void => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
@@ -193,7 +242,10 @@ export function setImages(resources: Resource[], images: ImageSpec[]): void {
       }
     }
   };
-  for (const r of resources) walk(r.obj);
+  for (const r of resources) {
+    walk(r.obj);
+    if (extra.length) setAtSpecs(r, extra, (cur) => (typeof cur === 'string' ? updateImage(cur, images) : undefined));
+  }
 }
 
 export interface ReplicaSpec {
@@ -204,11 +256,15 @@ export interface ReplicaSpec {
 const REPLICA_KINDS = new Set(['Deployment', 'ReplicationController', 'ReplicaSet', 'StatefulSet']);
 
 /** replicas: sets spec.replicas on workloads whose current or former name matches; returns names that matched nothing. */
-export function setReplicas(resources: Resource[], specs: ReplicaSpec[]): string[] {
+export function setReplicas(resources: Resource[], specs: ReplicaSpec[], extra: FieldSpec[] = []): string[] {
   const missing: string[] = [];
   for (const s of specs) {
     let found = false;
     for (const r of resources) {
+      if (extra.length && r.names.includes(s.name) && extra.some((fs) => specMatches(fs, r.obj))) {
+        found = true;
+        setAtSpecs(r, extra, () => s.count);
+      }
       if (!REPLICA_KINDS.has(gvkOf(r.obj).kind) && !(r.obj.spec && 'replicas' in r.obj.spec)) continue;
       if (!r.names.includes(s.name)) continue;
       found = true;

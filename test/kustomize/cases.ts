@@ -1,4 +1,6 @@
 /** Hand-written kustomize trees, one per feature, built by both kubectl and fluxion. */
+import { ADVANCED_CASES } from './cases-advanced.js';
+
 export interface TreeCase {
   name: string;
   files: Record<string, string>;
@@ -660,4 +662,5 @@ patches:
       'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: y\n',
     },
   },
+  ...ADVANCED_CASES,
 ];

@@ -16,7 +16,10 @@ interface Workload {
 
 const workload = fc.record({ name: names, image, cm: fc.constantFrom('settings', 'extra', 'web'), replicas: fc.integer({ min: 0, max: 5 }), withService: fc.boolean() });
 
-function deployment(w: Workload): string {
+const varName = (w: string) => `W_${w.toUpperCase()}`;
+
+function deployment(w: Workload, vars: boolean): string {
+  const args = vars ? `        args:\n        - --self=$(${varName(w.name)})\n        - --replicas=$(R_${w.name.toUpperCase()})\n        env:\n        - name: SELF\n          value: $(${varName(w.name)})\n` : '';
   return `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -36,7 +39,7 @@ spec:
       containers:
       - name: main
         image: ${w.image}
-        envFrom:
+${args}        envFrom:
         - configMapRef:
             name: ${w.cm}
         volumeMounts:
@@ -78,6 +81,7 @@ const overlayOpts = fc.record(
     json6902: fc.record({ value: labelVal }),
     generator: fc.record({ name: fc.constantFrom('settings', 'extra'), behavior: fc.constantFrom('create', 'merge'), value: labelVal }),
     component: fc.record({ annotation: labelVal }),
+    vars: fc.record({ target: names, field: fc.constantFrom('metadata.name', 'spec.replicas', 'spec.template.spec.containers[0].image') }),
   },
   { requiredKeys: [] },
 );
@@ -92,17 +96,25 @@ export const randomTree: fc.Arbitrary<RandomTree> = fc
     workloads: fc.uniqueArray(workload, { selector: (w) => w.name, minLength: 1, maxLength: 4 }),
     overlays: fc.array(overlayOpts, { minLength: 1, maxLength: 2 }),
     baseGen: fc.boolean(),
+    baseVars: fc.boolean(),
+    buildMetadata: fc.option(fc.constantFrom('[transformerAnnotations]', '[originAnnotations, transformerAnnotations]'), { nil: undefined }),
   })
-  .map(({ workloads, overlays, baseGen }) => {
+  .map(({ workloads, overlays, baseGen, baseVars, buildMetadata }) => {
     const files: Record<string, string> = {};
-    files['base/workloads.yaml'] = workloads.map(deployment).join('---\n');
+    files['base/workloads.yaml'] = workloads.map((w) => deployment(w, baseVars)).join('---\n');
     const svcs = workloads.filter((w) => w.withService);
     const res = ['workloads.yaml'];
     if (svcs.length) {
       files['base/services.yaml'] = svcs.map(service).join('---\n');
       res.push('services.yaml');
     }
-    files['base/kustomization.yaml'] = `resources:\n${res.map((r) => `- ${r}`).join('\n')}\n${baseGen ? 'configMapGenerator:\n- name: settings\n  literals:\n  - LEVEL=info\n' : ''}`;
+    // Deprecated vars: each workload's name and replica count, used in its args and env.
+    const vars = baseVars
+      ? `vars:\n${workloads
+          .map((w) => `- name: ${varName(w.name)}\n  objref:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: ${w.name}\n- name: R_${w.name.toUpperCase()}\n  objref:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: ${w.name}\n  fieldref:\n    fieldpath: spec.replicas\n`)
+          .join('')}`
+      : '';
+    files['base/kustomization.yaml'] = `resources:\n${res.map((r) => `- ${r}`).join('\n')}\n${baseGen ? 'configMapGenerator:\n- name: settings\n  literals:\n  - LEVEL=info\n' : ''}${vars}`;
     let prev = 'base';
     overlays.forEach((o, i) => {
       const d = `o${i}`;
@@ -115,7 +127,10 @@ export const randomTree: fc.Arbitrary<RandomTree> = fc
       const map = (m: Record<string, string>) => Object.entries(m).map(([a, b]) => `  ${a}: ${b}`).join('\n');
       if (o.commonLabels) k.push(`commonLabels:\n${map(o.commonLabels)}`);
       if (o.labels) k.push(`labels:\n- pairs:\n${map(o.labels.pairs).replace(/^/gm, '  ')}\n  includeSelectors: ${o.labels.includeSelectors}\n  includeTemplates: ${o.labels.includeTemplates}`);
-      if (o.commonAnnotations) k.push(`commonAnnotations:\n${map(o.commonAnnotations)}`);
+      // An overlay var used in an annotation (which shares its node with the template's).
+      const annotations = o.vars ? { ...(o.commonAnnotations ?? {}), [`ref${i}`]: `$(O${i}_V)` } : o.commonAnnotations;
+      if (annotations) k.push(`commonAnnotations:\n${map(annotations)}`);
+      if (o.vars) k.push(`vars:\n- name: O${i}_V\n  objref:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: ${o.vars.target}\n  fieldref:\n    fieldpath: ${o.vars.field}`);
       if (o.images) {
         const im = o.images;
         k.push(`images:\n- name: ${im.name}${im.newName ? `\n  newName: ${im.newName}` : ''}${im.newTag ? `\n  newTag: "${im.newTag}"` : ''}`);
@@ -140,6 +155,8 @@ export const randomTree: fc.Arbitrary<RandomTree> = fc
         k.push(`components:\n- ../c${i}`);
         files[`c${i}/kustomization.yaml`] = `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonAnnotations:\n  component: ${o.component.annotation}\n`;
       }
+      // The top overlay may record origins and every transformer that ran (buildMetadata).
+      if (buildMetadata && i === overlays.length - 1) k.push(`buildMetadata: ${buildMetadata}`);
       files[`${d}/kustomization.yaml`] = k.join('\n') + '\n';
       prev = d;
     });
