@@ -211,7 +211,8 @@ function renderTemplates(chart: Chart, top: GoMap, lookup: LookupFunction | unde
     },
     lookup: (apiVersion, kind, namespace, name) => (lookup ? lookup(apiVersion, kind, namespace, name) : {}),
   });
-  const set = new Templates({ missingKey: 'zero' });
+  // helm 3.17 is built with Go 1.23: no range over an int.
+  const set = new Templates({ missingKey: 'zero', rangeOverInt: false });
   const funcs = funcMap(context(set));
   set.addFuncs(funcs);
   const toYaml = funcs.toYaml as unknown as ToYaml;

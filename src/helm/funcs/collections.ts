@@ -1,6 +1,7 @@
 /** Sprig's list, dict and default functions (list.go, dict.go, defaults.go). */
 import type { FuncMap, GoMap, GoValue } from '../template/values.js';
 import { isGoMap } from '../template/values.js';
+import { goTypeName, isNilSlice, nilSlice, typedSlice } from '../template/fmt.js';
 import { argAny, argInt, argMap, argString, arity, deepEqual, isEmpty, kindOf, strval, toInt64 } from './go.js';
 import { compareBytes } from './strings.js';
 
@@ -14,10 +15,17 @@ function listOf(v: GoValue, what: (kind: string) => string): GoValue[] {
   throw new Error(what(kindOf(x)));
 }
 
+/** `out` with the Go slice type of `like` (reflect-based copies and re-slices keep it). */
+function sameSliceType(like: GoValue[], out: GoValue[]): GoValue[] {
+  const t = goTypeName(like);
+  return t === '[]interface {}' ? out : typedSlice(out, t);
+}
+
 /** Go copystructure.Copy for the value model. */
 export function deepCopy(v: GoValue): GoValue {
   if (v === undefined) return null;
-  if (Array.isArray(v)) return v.map(deepCopy);
+  if (isNilSlice(v)) return nilSlice(goTypeName(v));
+  if (Array.isArray(v)) return sameSliceType(v, v.map(deepCopy));
   if (v instanceof Uint8Array) return new Uint8Array(v);
   if (isGoMap(v)) {
     const out: GoMap = {};
@@ -94,7 +102,7 @@ function chunk(size: number, list: GoValue[]): GoValue[][] {
     }
     out.push(list.slice(i * size, i * size + clen));
   }
-  return out;
+  return typedSlice(out, '[][]interface {}');
 }
 
 /** List, dict and default functions of Sprig. */
@@ -132,11 +140,13 @@ export function collectionFuncs(): FuncMap {
     }),
     ...mustWrap('rest', (...a) => {
       arity(a, 'rest', 1);
-      return listOf(a[0], (k) => `Cannot find rest on type ${k}`).slice(1);
+      const l = listOf(a[0], (k) => `Cannot find rest on type ${k}`);
+      return l.length === 0 ? nilSlice() : l.slice(1);
     }),
     ...mustWrap('initial', (...a) => {
       arity(a, 'initial', 1);
-      return listOf(a[0], (k) => `Cannot find initial on type ${k}`).slice(0, -1);
+      const l = listOf(a[0], (k) => `Cannot find initial on type ${k}`);
+      return l.length === 0 ? nilSlice() : l.slice(0, -1);
     }),
     ...mustWrap('reverse', (...a) => {
       arity(a, 'reverse', 1);
@@ -172,7 +182,7 @@ export function collectionFuncs(): FuncMap {
       const start = a.length > 1 ? Number(toInt64(a[1])) : 0;
       const end = a.length > 2 ? Number(toInt64(a[2])) : l.length;
       if (start < 0 || end < start || end > l.length) throw new Error('reflect.Value.Slice: slice index out of bounds');
-      return raw instanceof Uint8Array ? raw.slice(start, end) : l.slice(start, end);
+      return raw instanceof Uint8Array ? raw.slice(start, end) : sameSliceType(l, l.slice(start, end));
     }),
   ];
   const fns: FuncMap = Object.fromEntries(listFns);
@@ -185,7 +195,8 @@ export function collectionFuncs(): FuncMap {
     concat: (...a) => {
       const out: GoValue[] = [];
       for (const l of a) out.push(...listOf(l, (k) => `Cannot concat type ${k} as list`));
-      return out;
+      // Sprig appends to a nil slice: nothing appended stays nil (`toJson` gives null)
+      return out.length === 0 ? nilSlice() : out;
     },
     dict: (...a) => {
       const d: GoMap = {};
@@ -224,7 +235,7 @@ export function collectionFuncs(): FuncMap {
         .map((d) => d[key]);
     },
     // Go iterates maps in random order; we sort keys (byte order) so output is stable.
-    keys: (...a) => a.flatMap((d) => Object.keys(argMap(d, 'keys')).sort(compareBytes)),
+    keys: (...a) => typedSlice(a.flatMap((d) => Object.keys(argMap(d, 'keys')).sort(compareBytes)), '[]string'),
     values: (...a) => {
       arity(a, 'values', 1);
       const d = argMap(a[0], 'values');

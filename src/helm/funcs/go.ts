@@ -186,7 +186,7 @@ export function typeOf(v: GoValue): string {
       break;
   }
   if (v instanceof Uint8Array) return '[]uint8';
-  if (Array.isArray(v)) return '[]interface {}';
+  if (Array.isArray(v)) return goTypeName(v);
   if (isGoMap(v)) return 'map[string]interface {}';
   return goTypeName(v);
 }

@@ -1,6 +1,7 @@
 /** Go's encoding/json for the template value model: sorted map keys, HTML escaping, Go floats. */
 import type { GoMap, GoValue } from '../template/values.js';
 import { isGoMap } from '../template/values.js';
+import { isNilSlice } from '../template/fmt.js';
 import { compareBytes } from './strings.js';
 import { typeOf } from './go.js';
 
@@ -97,6 +98,7 @@ export function marshalJSON(v: GoValue, opts: { indent?: string; escapeHTML?: bo
     const colon = indent ? ': ' : ':';
     if (x instanceof Uint8Array) return `"${Buffer.from(x).toString('base64')}"`;
     if (Array.isArray(x)) {
+      if (isNilSlice(x)) return 'null';
       if (x.length === 0) return '[]';
       return `[${x.map((e) => nl + enc(e, depth + 1)).join(',')}${close}]`;
     }

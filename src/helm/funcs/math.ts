@@ -1,5 +1,6 @@
 /** Sprig's numeric functions (numeric.go): int64 math via cast, float math via shopspring/decimal. */
 import type { FuncMap, GoValue } from '../template/values.js';
+import { typedSlice } from '../template/fmt.js';
 import { argAny, argInt, argString, arity, fmtV, formatFloat, parseGoInt, toFloat64, toInt64, wrapInt64 } from './go.js';
 
 /** A float64 parameter: Go converts numeric constants; we accept float64 and int values. */
@@ -139,11 +140,11 @@ export function mathFuncs(random: () => number): FuncMap {
     until: (...a) => {
       arity(a, 'until', 1);
       const c = argInt(a[0], 'until');
-      return untilStep(0, c, c < 0 ? -1 : 1);
+      return typedSlice(untilStep(0, c, c < 0 ? -1 : 1), '[]int');
     },
     untilStep: (...a) => {
       arity(a, 'untilStep', 3);
-      return untilStep(argInt(a[0], 'untilStep'), argInt(a[1], 'untilStep'), argInt(a[2], 'untilStep'));
+      return typedSlice(untilStep(argInt(a[0], 'untilStep'), argInt(a[1], 'untilStep'), argInt(a[2], 'untilStep')), '[]int');
     },
     add1: int64Fn('add1', 1, (x) => x + 1n),
     add: (...a) => wrapInt64(a.reduce<bigint>((acc, x) => wrapInt64(acc + toInt64(x)), 0n)),

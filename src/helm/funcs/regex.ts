@@ -7,6 +7,10 @@
  * linear-time guarantee.
  */
 import type { FuncMap, GoValue } from '../template/values.js';
+import { nilSlice, typedSlice } from '../template/fmt.js';
+
+/** A `[]string` result of Go's regexp: nil when nothing matched. */
+const stringSlice = (xs: string[]): string[] => (xs.length === 0 ? nilSlice('[]string') : typedSlice(xs, '[]string'));
 import { argInt, argString, arity } from './go.js';
 
 const POSIX: Record<string, string> = {
@@ -470,10 +474,10 @@ export function regexFuncs(): FuncMap {
     }
     return findAll(re, s, 1).length > 0;
   };
-  const findAllFn = (fn: string) => withRe(fn, 3, (re, a) => findAll(re, argString(a[1], fn), argInt(a[2], fn)).map((m) => m.groups[0]!));
+  const findAllFn = (fn: string) => withRe(fn, 3, (re, a) => stringSlice(findAll(re, argString(a[1], fn), argInt(a[2], fn)).map((m) => m.groups[0]!)));
   const findFn = (fn: string) => withRe(fn, 2, (re, a) => findAll(re, argString(a[1], fn), 1)[0]?.groups[0] ?? '');
   const replFn = (fn: string, literal: boolean) => withRe(fn, 3, (re, a) => replaceAll(re, argString(a[1], fn), argString(a[2], fn), literal));
-  const splitFn = (fn: string) => withRe(fn, 3, (re, a, expr) => split(re, expr, argString(a[1], fn), argInt(a[2], fn)));
+  const splitFn = (fn: string) => withRe(fn, 3, (re, a, expr) => argInt(a[2], fn) === 0 ? nilSlice('[]string') : typedSlice(split(re, expr, argString(a[1], fn), argInt(a[2], fn)), '[]string'));
   return {
     regexMatch: matchFn(false),
     mustRegexMatch: matchFn(true),

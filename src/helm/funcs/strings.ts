@@ -1,7 +1,8 @@
 /** Sprig's string functions (strings.go, goutils, xstrings), byte-exact where Go works on bytes. */
 import type { FuncMap, GoValue } from '../template/values.js';
+import { typedSlice } from '../template/fmt.js';
 import { argAny, argInt, argString, arity, fmtV, goQuote, sliceItems, strval } from './go.js';
-import { byteLen, byteSlice, fromUtf8, goLower, goUpper, isLetter, isDigit, isLower, isNumber, isPunct, isSpace, isTitle, isUpper, toLowerRune, toTitleRune, toUpperRune, utf8 } from './unicode.js';
+import { byteLen, byteSlice, fromUtf8, goRunes, goLower, goUpper, isLetter, isDigit, isLower, isNumber, isPunct, isSpace, isTitle, isUpper, toLowerRune, toTitleRune, toUpperRune, utf8 } from './unicode.js';
 
 /** strings.TrimSpace. */
 export function trimSpace(s: string): string {
@@ -34,7 +35,7 @@ export function title(s: string): string {
   };
   let prev = 0x20;
   let out = '';
-  for (const ch of s) {
+  for (const ch of goRunes(s)) {
     const c = ch.codePointAt(0)!;
     out += isSep(prev) ? toTitleRune(ch) : ch;
     prev = c;
@@ -46,7 +47,7 @@ export function title(s: string): string {
 export function untitle(s: string): string {
   let next = true;
   let out = '';
-  for (const ch of s) {
+  for (const ch of goRunes(s)) {
     const c = ch.codePointAt(0)!;
     if (isSpace(c)) {
       next = true;
@@ -63,7 +64,7 @@ export function untitle(s: string): string {
 export function swapcase(s: string): string {
   let ws = true;
   let out = '';
-  for (const ch of s) {
+  for (const ch of goRunes(s)) {
     const c = ch.codePointAt(0)!;
     if (isUpper(c) || isTitle(c)) {
       out += toLowerRune(ch);
@@ -165,7 +166,7 @@ const isConnector = (c: number): boolean => c === 0x2d || c === 0x5f || isSpace(
 /** xstrings.ToPascalCase (Sprig's `camelcase`). */
 export function pascalCase(s: string): string {
   if (s === '') return '';
-  const cps = [...s];
+  const cps = [...goRunes(s)];
   let out = '';
   let i = 0;
   let r0 = '';
@@ -176,11 +177,12 @@ export function pascalCase(s: string): string {
       break;
     }
     out += r0;
-    r0 = '';
   }
+  // xstrings writes the last rune read once more, even a connector already written ("-" → "--").
   if (i >= cps.length) return out + r0;
-  // Observed with Helm 3.17 (xstrings v1.5.0 ToPascalCase): an all-caps run that starts the first
-  // word is lowered after its first letter ("ALLCAPS_x" → "AllcapsX", "fooBar" → "FooBar").
+  // Observed with Helm 3.17 (xstrings v1.5.0 ToPascalCase): an all-caps run that starts a word
+  // (the first, or one after a connector) is lowered after its first letter ("ALLCAPS_x" →
+  // "AllcapsX", "HELLO WORLD" → "HelloWorld", "aB_CD" → "ABCd"; "fooBar" → "FooBar").
   let leadingCaps = isUpper(r0.codePointAt(0)!) && r0 === cps[i - 1];
   while (i < cps.length) {
     const r1 = r0;
@@ -195,8 +197,10 @@ export function pascalCase(s: string): string {
       out += r1;
       continue;
     }
-    if (c1) r0 = toUpperRune(r0);
-    else out += r1;
+    if (c1) {
+      leadingCaps = isUpper(r0.codePointAt(0)!);
+      r0 = toUpperRune(r0);
+    } else out += r1;
   }
   return out + r0;
 }
@@ -499,10 +503,10 @@ export function stringFuncs(random: () => number): FuncMap {
     },
     toStrings: (...a) => {
       arity(a, 'toStrings', 1);
-      return strslice(argAny(a[0]));
+      return typedSlice(strslice(argAny(a[0])), '[]string');
     },
     split: s2('split', (sep, orig) => Object.fromEntries(goSplit(orig, sep).map((p, i) => [`_${i}`, p]))),
-    splitList: s2('splitList', (sep, orig) => goSplit(orig, sep)),
+    splitList: s2('splitList', (sep, orig) => typedSlice(goSplit(orig, sep), '[]string')),
     splitn: (...a) => {
       arity(a, 'splitn', 3);
       const sep = argString(a[0], 'splitn');
@@ -517,8 +521,7 @@ export function stringFuncs(random: () => number): FuncMap {
     sortAlpha: (...a) => {
       arity(a, 'sortAlpha', 1);
       const v = argAny(a[0]);
-      if (sliceItems(v)) return strslice(v).sort(compareBytes);
-      return [strval(v)];
+      return typedSlice(sliceItems(v) ? strslice(v).sort(compareBytes) : [strval(v)], '[]string');
     },
   };
 }

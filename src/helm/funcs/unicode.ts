@@ -1,4 +1,5 @@
 /** Go's `unicode` predicates and per-rune case mapping, and byte-level string helpers. */
+import { ESCAPED, fromUtf8, utf8 } from '../template/bytes.js';
 
 /** unicode.IsSpace. */
 export function isSpace(c: number): boolean {
@@ -53,71 +54,29 @@ export function toTitleRune(ch: string): string {
   return TITLE_MAP[ch] ?? toUpperRune(ch);
 }
 
+/**
+ * The string as Go's rune loops re-encode it (`for range`, strings.Map, WriteRune): bytes that
+ * are not UTF-8 (escaped, see ../template/bytes.ts) become U+FFFD.
+ */
+export function goRunes(s: string): string {
+  return ESCAPED.test(s) ? s.replace(/(?<![\uD800-\uDBFF])[\uDC80-\uDCFF]/g, '\uFFFD') : s;
+}
+
 /** strings.ToUpper. */
 export function goUpper(s: string): string {
   let out = '';
-  for (const ch of s) out += toUpperRune(ch);
+  for (const ch of goRunes(s)) out += toUpperRune(ch);
   return out;
 }
 
 /** strings.ToLower. */
 export function goLower(s: string): string {
   let out = '';
-  for (const ch of s) out += toLowerRune(ch);
+  for (const ch of goRunes(s)) out += toLowerRune(ch);
   return out;
 }
 
-/**
- * Go strings are bytes; JS strings are UTF-16. Bytes that are not valid UTF-8 (e.g. from
- * `b64dec` of binary data) are kept as lone surrogates U+DC80–U+DCFF ("surrogateescape"), so
- * `b64dec | b64enc` and hashes round-trip exactly; `utf8` turns them back into the raw bytes.
- */
-const ESCAPED = /[\uDC80-\uDCFF]/;
-const fatal = new TextDecoder('utf-8', { fatal: true });
-
-/** UTF-8 bytes of a string (escaped raw bytes restored). */
-export function utf8(s: string): Buffer {
-  if (!ESCAPED.test(s)) return Buffer.from(s, 'utf8');
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const prevHigh = i > 0 && s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) <= 0xdbff;
-    if (c >= 0xdc80 && c <= 0xdcff && !prevHigh) {
-      out.push(c - 0xdc00);
-      continue;
-    }
-    let ch = s[i]!;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) ch += s[++i];
-    out.push(...Buffer.from(ch, 'utf8'));
-  }
-  return Buffer.from(out);
-}
-
-/** Decodes UTF-8 bytes; invalid bytes become U+DC80+byte (see {@link utf8}). */
-export function fromUtf8(b: Uint8Array): string {
-  try {
-    return fatal.decode(b);
-  } catch {
-    let out = '';
-    let i = 0;
-    while (i < b.length) {
-      const x = b[i]!;
-      const n = x < 0x80 ? 1 : x >= 0xc2 && x <= 0xdf ? 2 : x >= 0xe0 && x <= 0xef ? 3 : x >= 0xf0 && x <= 0xf4 ? 4 : 0;
-      if (n > 0 && i + n <= b.length) {
-        try {
-          out += fatal.decode(b.subarray(i, i + n));
-          i += n;
-          continue;
-        } catch {
-          // fall through: escape this byte
-        }
-      }
-      out += String.fromCharCode(0xdc00 + x);
-      i++;
-    }
-    return out;
-  }
-}
+export { fromUtf8, utf8 } from '../template/bytes.js';
 
 /** Go's len(s): the number of UTF-8 bytes. */
 export function byteLen(s: string): number {
@@ -128,6 +87,11 @@ export function byteLen(s: string): number {
 export function byteSlice(s: string, start: number, end?: number): string {
   const b = utf8(s);
   const e = end ?? b.length;
-  if (start < 0 || e > b.length || start > e) throw new Error(`runtime error: slice bounds out of range [${start}:${e}] with length ${b.length}`);
+  // Go's runtime checks (and words) the high bound first, then the low one.
+  const bounds = (what: string) => new Error(`runtime error: slice bounds out of range ${what}`);
+  if (e < 0) throw bounds(`[:${e}]`);
+  if (e > b.length) throw bounds(`[:${e}] with length ${b.length}`);
+  if (start < 0) throw bounds(`[${start}:]`);
+  if (start > e) throw bounds(`[${start}:${e}]`);
   return fromUtf8(b.subarray(start, e));
 }

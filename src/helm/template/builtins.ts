@@ -6,6 +6,7 @@ import { goFunc } from './signature.js';
 import { goTypeName, printForTemplate, sprint, sprintf, sprintln } from './fmt.js';
 import { isPrint } from './strconv.js';
 import { isGoMap } from './values.js';
+import { fromUtf8, utf8 } from './bytes.js';
 import type { FuncMap, GoValue } from './values.js';
 
 /** Go's isTrue: zero values are false, as are nil and empty containers. */
@@ -92,7 +93,7 @@ function lt(arg1: GoValue, arg2: GoValue): boolean {
   if (k1 === 'invalid' || k1 === 'other' || k2 === 'invalid' || k2 === 'other') throw new Error(errBadComparisonType);
   if (k1 !== k2) throw new Error(errBadComparison);
   if (k1 === 'bool') throw new Error(errBadComparisonType);
-  if (k1 === 'string') return Buffer.compare(Buffer.from(arg1 as string), Buffer.from(arg2 as string)) < 0;
+  if (k1 === 'string') return Buffer.compare(utf8(arg1 as string), utf8(arg2 as string)) < 0;
   return (arg1 as number) < (arg2 as number);
 }
 
@@ -114,7 +115,7 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
   for (const ix of indexes) {
     if (item === null || item === undefined) throw new Error('index of nil pointer');
     if (Array.isArray(item) || item instanceof Uint8Array || typeof item === 'string') {
-      const bytes = typeof item === 'string' ? Buffer.from(item) : null;
+      const bytes = typeof item === 'string' ? utf8(item) : null;
       const len = bytes ? bytes.length : (item as ArrayLike<unknown>).length;
       const x = indexArg(ix, len);
       if (x >= len) throw new Error(`reflect: ${bytes ? 'string' : 'slice'} index out of range`);
@@ -140,7 +141,7 @@ function slice(item: GoValue, ...indexes: GoValue[]): GoValue {
   let len: number;
   if (typeof item === 'string') {
     if (indexes.length === 3) throw new Error('cannot 3-index slice a string');
-    cap = len = Buffer.byteLength(item);
+    cap = len = utf8(item).length;
   } else if (Array.isArray(item) || item instanceof Uint8Array) {
     cap = len = item.length;
   } else throw new Error(`can't slice item of type ${goTypeName(item)}`);
@@ -151,14 +152,14 @@ function slice(item: GoValue, ...indexes: GoValue[]): GoValue {
   const [i0, i1, i2] = idx as [number, number, number];
   if (i0 > i1) throw new Error(`invalid slice index: ${i0} > ${i1}`);
   if (indexes.length === 3 && i1 > i2) throw new Error(`invalid slice index: ${i1} > ${i2}`);
-  if (typeof item === 'string') return Buffer.from(item).subarray(i0, i1).toString('utf8');
+  if (typeof item === 'string') return fromUtf8(utf8(item).subarray(i0, i1));
   return item.slice(i0, i1);
 }
 
 function length(item: GoValue): bigint {
   if (item === null) throw new Error('len of nil pointer');
   if (item === undefined) throw new Error('reflect: call of reflect.Value.Type on zero Value');
-  if (typeof item === 'string') return BigInt(Buffer.byteLength(item));
+  if (typeof item === 'string') return BigInt(utf8(item).length);
   if (Array.isArray(item) || item instanceof Uint8Array) return BigInt(item.length);
   if (isGoMap(item)) return BigInt(Object.keys(item).length);
   throw new Error(`len of type ${goTypeName(item)}`);
@@ -227,7 +228,7 @@ export function jsEscapeString(s: string): string {
 
 export function urlQueryEscape(s: string): string {
   let out = '';
-  for (const b of Buffer.from(s)) {
+  for (const b of utf8(s)) {
     const c = String.fromCharCode(b);
     if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
     else if (c === ' ') out += '+';

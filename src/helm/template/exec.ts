@@ -40,6 +40,8 @@ export interface ExecEnv {
   lookup(name: string): Tree | undefined;
   func(name: string): Function | undefined;
   missingKey: MissingKey;
+  /** Whether `range` iterates over an int (Go 1.24+). */
+  rangeOverInt: boolean;
 }
 
 /** Marks "no final value" in a pipeline (Go's missingVal). */
@@ -264,7 +266,7 @@ class State {
           ran = true;
           oneIteration(BigInt(i), val instanceof Uint8Array ? BigInt(val[i]!) : val[i]);
         }
-      } else if (typeof val === 'bigint') {
+      } else if (typeof val === 'bigint' && this.env.rangeOverInt) {
         if (decl.length > 1) this.errorf(`can't use ${sprint(val)} to iterate over more than one variable`);
         for (let i = 0n; i < val; i++) {
           ran = true;

@@ -4,10 +4,39 @@
  * `%v` printing of maps (sorted), slices, structs (class instances), `[]byte` and nil.
  */
 import { isGoMap } from './values.js';
+import { utf8 as goBytes } from './bytes.js';
 import { canBackquote, formatFloat, isPrint, quote, quoteRune } from './strconv.js';
 
 /** Class instances may set this (static or instance) to name their Go type for %T and errors. */
 export const GO_TYPE = Symbol.for('fluxion.goType');
+
+/**
+ * Names the Go type of a slice a function returns when it is not `[]interface {}` (Sprig's
+ * `keys`, `splitList`, `sortAlpha` give `[]string`, `until` gives `[]int`), for `typeOf`, %T and
+ * %#v. The tag is non-enumerable and dropped by any copy, as Go's list functions build
+ * `[]interface {}` anew.
+ */
+export function typedSlice<T>(xs: T[], type: string): T[] {
+  Object.defineProperty(xs, GO_TYPE, { value: type, enumerable: false, configurable: true });
+  return xs;
+}
+
+const NIL_SLICE = Symbol.for('fluxion.nilSlice');
+
+/**
+ * A Go nil slice (Sprig's `rest`/`initial` of an empty list, `regexFindAll` without a match): it
+ * prints `[]` like an empty one, but JSON (so `toJson`, `toYaml`) writes `null` and %#v `(nil)`.
+ */
+export function nilSlice<T>(type = '[]interface {}'): T[] {
+  const xs = typedSlice<T>([], type);
+  Object.defineProperty(xs, NIL_SLICE, { value: true, enumerable: false });
+  return xs;
+}
+
+/** Whether `v` is a nil slice (see `nilSlice`). */
+export function isNilSlice(v: unknown): boolean {
+  return Array.isArray(v) && v.length === 0 && (v as unknown as Record<symbol, unknown>)[NIL_SLICE] === true;
+}
 
 /** Go's `reflect.TypeOf(v).String()` for a JavaScript-represented value. */
 export function goTypeName(v: unknown): string {
@@ -27,7 +56,7 @@ export function goTypeName(v: unknown): string {
       return 'symbol';
   }
   if (v instanceof Uint8Array) return '[]uint8';
-  if (Array.isArray(v)) return '[]interface {}';
+  if (Array.isArray(v)) return (v as unknown as Record<symbol, unknown>)[GO_TYPE] as string | undefined ?? '[]interface {}';
   if (isGoMap(v)) return 'map[string]interface {}';
   const own = (v as Record<symbol, unknown>)[GO_TYPE];
   if (typeof own === 'string') return own;
@@ -358,9 +387,9 @@ class Printer {
       case 's':
         return this.fmtS(v);
       case 'x':
-        return this.fmtSbx(utf8.encode(v), false);
+        return this.fmtSbx(goBytes(v), false);
       case 'X':
-        return this.fmtSbx(utf8.encode(v), true);
+        return this.fmtSbx(goBytes(v), true);
       case 'q':
         return this.fmtQ(v);
       default:
@@ -493,6 +522,10 @@ class Printer {
         return this.fmtBytes(Uint8Array.from(value as bigint[], (b) => Number(b)), verb, depth);
       }
       if (this.f.sharpV) {
+        if (isNilSlice(value)) {
+          this.buf += `${goTypeName(value)}(nil)`;
+          return;
+        }
         this.buf += `${goTypeName(value)}{`;
         value.forEach((e, i) => {
           if (i > 0) this.buf += ', ';

@@ -34,7 +34,7 @@ import type { FuncMap, GoValue } from './values.js';
 
 export { goFunc, signatureOf } from './signature.js';
 export type { GoParam, GoSignature } from './signature.js';
-export { sprint, sprintf, sprintln, goTypeName, GO_TYPE } from './fmt.js';
+export { sprint, sprintf, sprintln, goTypeName, GO_TYPE, typedSlice, nilSlice, isNilSlice } from './fmt.js';
 export { isTrue } from './builtins.js';
 export { formatFloat, quote } from './strconv.js';
 export type { FuncMap, GoValue } from './values.js';
@@ -43,6 +43,11 @@ export interface TemplateOptions {
   funcs?: FuncMap;
   /** Go's `missingkey=` option; `default` and `invalid` print `<no value>`. */
   missingKey?: 'default' | 'invalid' | 'zero' | 'error';
+  /**
+   * `{{range 3}}` iterates 0, 1, 2 (Go 1.24+, the default). False for Go 1.23 and before, where it
+   * fails with "range can't iterate over 3" — helm 3.17 is built with Go 1.23.
+   */
+  rangeOverInt?: boolean;
 }
 
 /** A parse or execution failure, with Go's exact message. */
@@ -57,17 +62,20 @@ export class Templates {
   private readonly trees = new Map<string, Tree>();
   private readonly funcs: FuncMap = {};
   private readonly missingKey: 'default' | 'invalid' | 'zero' | 'error';
+  private readonly rangeOverInt: boolean;
   private readonly env: ExecEnv;
   /** Nesting of `execute` calls (re-entrant through functions such as Helm's `include`). */
   private active = 0;
 
   constructor(options: TemplateOptions = {}) {
     this.missingKey = options.missingKey ?? 'default';
+    this.rangeOverInt = options.rangeOverInt ?? true;
     if (options.funcs) this.addFuncs(options.funcs);
     this.env = {
       lookup: (name) => this.trees.get(name),
       func: (name) => (Object.prototype.hasOwnProperty.call(this.funcs, name) ? this.funcs[name] : undefined),
       missingKey: this.missingKey,
+      rangeOverInt: this.rangeOverInt,
     };
   }
 
@@ -104,7 +112,7 @@ export class Templates {
    * `addFuncs` calls on either side do not affect the other. Helm's `tpl` renders in a clone.
    */
   clone(): Templates {
-    const copy = new Templates({ funcs: this.funcs, missingKey: this.missingKey });
+    const copy = new Templates({ funcs: this.funcs, missingKey: this.missingKey, rangeOverInt: this.rangeOverInt });
     for (const [name, tree] of this.trees) copy.trees.set(name, tree);
     return copy;
   }

@@ -382,7 +382,8 @@ export function lex(input: string, options: LexOptions): Item[] {
         error(`bad character ${unicodeRepr(r === undefined ? -1 : r.codePointAt(0)!)}`);
         return null;
       }
-      const kw = KEYWORDS[word];
+      // Own keys only: `toString`, `constructor`… are identifiers, not Object.prototype members.
+      const kw = Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word] : undefined;
       if (kw !== undefined && word !== '.') {
         if ((kw === ItemType.Break && !options.breakOK) || (kw === ItemType.Continue && !options.continueOK)) {
           emit(ItemType.Identifier);

@@ -256,7 +256,11 @@ function escapeRune(cp: number, quote: number, ascii: boolean): string {
 /** strconv.Quote / QuoteToASCII. */
 export function quote(s: string, ascii = false): string {
   let out = '"';
-  for (const ch of s) out += escapeRune(ch.codePointAt(0)!, 0x22, ascii);
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    // a raw byte that is not UTF-8 (kept as U+DC80+byte, see bytes.ts): Go writes \xNN
+    out += cp >= 0xdc80 && cp <= 0xdcff ? `\\x${(cp - 0xdc00).toString(16).padStart(2, '0')}` : escapeRune(cp, 0x22, ascii);
+  }
   return `${out}"`;
 }
 
