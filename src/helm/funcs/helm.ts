@@ -1,6 +1,6 @@
 /** Helm's own template functions (pkg/engine/funcs.go and engine.go of Helm 3.17). */
-import { parseAllDocuments, visit } from 'yaml';
-import type { Document, Tags } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import { goBlockScalarAtEof, goTags } from '../chart/yaml.js';
 import type { FuncMap, GoMap, GoValue } from '../template/values.js';
 import { isGoMap } from '../template/values.js';
 import { argAny, argString, arity, fmtV } from './go.js';
@@ -40,57 +40,6 @@ export function unwrapWarning(text: string): string | undefined {
 }
 
 /** JSON-compatible value from a YAML document (sigs.k8s.io/yaml: YAML → JSON → Go; numbers are float64). */
-/** go-yaml v2 also reads 0o-prefixed octals (strconv.ParseInt base 0). */
-const OCTAL_0O = {
-  identify: (v: unknown) => typeof v === 'number',
-  default: true,
-  tag: 'tag:yaml.org,2002:int',
-  test: /^[-+]?0o[0-7_]+$/,
-  resolve: (s: string) => (s.startsWith('-') ? -1 : 1) * parseInt(s.replace(/^[-+]?0o/, '').replace(/_/g, ''), 8),
-};
-
-/** go-yaml v2's float: what ParseFloat reads in `yamlStyleFloat` shape once `_` are removed. */
-const GO_FLOAT_STYLE = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const GO_FLOAT = {
-  identify: (v: unknown) => typeof v === 'number',
-  default: true,
-  tag: 'tag:yaml.org,2002:float',
-  test: /^[-+]?[0-9_.]+(?:[eE][-+]?[0-9_]+)?$/,
-  // anything else of this shape ("." "-." "._" ".e3"), or out of range ("1e400"), stays a string
-  resolve: (s: string) => {
-    const f = GO_FLOAT_STYLE.test(s.replaceAll('_', '')) ? parseFloat(s.replaceAll('_', '')) : NaN;
-    return Number.isFinite(f) ? f : s;
-  },
-};
-
-/**
- * The YAML 1.1 tags as go-yaml v2 resolves plain scalars: no timestamps or sexagesimal numbers
- * ("1:20" is a string), floats only in Go's shape (".inf"/".nan" kept), plus `0o` octals.
- */
-function goTags(tags: Tags): Tags {
-  const kept = tags.filter((t) => {
-    const tag = t as { tag?: string; format?: string; test?: RegExp };
-    if (tag.tag?.endsWith(':timestamp') || tag.format === 'TIME') return false;
-    return !(tag.tag?.endsWith(':float') && !String(tag.test).includes('inf'));
-  });
-  return [OCTAL_0O, ...kept, GO_FLOAT];
-}
-
-/**
- * A block scalar whose last line ends the input without a line break has no final newline in
- * go-yaml ("a: |\n  x" → "x"); the `yaml` package adds one.
- */
-function goBlockScalarAtEof(doc: Document.Parsed, text: string): void {
-  if (text.endsWith('\n') || text.endsWith('\r')) return;
-  if (/^[ \t]*$/.test(text.slice(text.lastIndexOf('\n') + 1))) return;
-  visit(doc, {
-    Scalar(_key, node) {
-      if ((node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED') || !node.range || node.range[1] < text.length) return;
-      if (typeof node.value === 'string' && node.value.endsWith('\n')) node.value = node.value.slice(0, -1);
-    },
-  });
-}
-
 function yamlToGo(text: string): GoValue {
   const docs = parseAllDocuments(text, { version: '1.1', customTags: goTags });
   if (Array.isArray(docs) && docs.length > 0) {

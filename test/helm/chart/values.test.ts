@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -135,6 +135,23 @@ describe('values and dependencies against helm', () => {
       expect([...rendered].sort()).toEqual(
         [name, ...chart.dependencies.filter((d) => d.metadata.type !== 'library').map((d) => `${name}/charts/${d.metadata.name}`)].sort(),
       );
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('reads scalars in a values file as go-yaml does: ".", "1:20", "1e400", 0o octals, a block scalar at the end without a newline', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const values = 'dot: .\ntime: 1:20\nhuge: 1e400\noctal: 0o17\nunder: 1_000\nblock: |\n  last line';
+      await mkdir(path.join(dir, 'odd', 'templates'), { recursive: true });
+      await writeFile(path.join(dir, 'odd', 'Chart.yaml'), 'apiVersion: v2\nname: odd\nversion: 1.0.0\n');
+      await writeFile(path.join(dir, 'odd', 'values.yaml'), values);
+      await writeFile(path.join(dir, 'odd', 'templates', 'dump.yaml'), dump);
+      const r = await helm(['template', path.join(dir, 'odd')]);
+      expect(r.stderr).toBe('');
+      const theirs = JSON.parse(documents(r.stdout)[0]!.body) as unknown;
+      expect(jsonable(ours(path.join(dir, 'odd'), []).values)).toEqual(theirs);
     } finally {
       await cleanup();
     }
