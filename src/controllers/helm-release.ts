@@ -357,7 +357,7 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
           }
           const mode = hr.spec.driftDetection?.mode ?? 'disabled';
           if (mode !== 'disabled' && !done.some((a) => a.action === 'correctDrift')) {
-            const drift = await actions.drifted(target, current);
+            const drift = await actions.drifted(target, current, hr.spec.driftDetection?.ignore ?? []);
             if (drift.length) {
               if (mode === 'enabled') return next('correctDrift', { drift });
               data.drift = drift;
@@ -421,7 +421,14 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
           const hr = object as HelmRelease;
           const { actions, target } = env(hr, ctx);
           try {
-            const r = await actions.rollback(target, { timeoutMs: timeoutOf(hr, hr.spec.rollback), wait: !hr.spec.rollback?.disableWait, disableHooks: hr.spec.rollback?.disableHooks ?? false, maxHistory: hr.spec.maxHistory ?? 5 });
+            const r = await actions.rollback(target, {
+              timeoutMs: timeoutOf(hr, hr.spec.rollback),
+              wait: !hr.spec.rollback?.disableWait,
+              disableHooks: hr.spec.rollback?.disableHooks ?? false,
+              force: hr.spec.rollback?.force ?? false,
+              cleanupOnFail: hr.spec.rollback?.cleanupOnFail ?? false,
+              maxHistory: hr.spec.maxHistory ?? 5,
+            });
             return { data: { remediated: { reason: HelmReasons.RollbackSucceeded, message: `Helm rollback to previous release ${describe(r)} succeeded` } } };
           } catch (err) {
             if (!(err instanceof ActionError)) throw err;
@@ -456,7 +463,7 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
           const hr = object as HelmRelease;
           const { actions, target, storage } = env(hr, ctx);
           const current = await storage.last(target.name);
-          if (current) await actions.correctDrift(target, current);
+          if (current) await actions.correctDrift(target, current, hr.spec.driftDetection?.ignore ?? []);
           return {};
         },
       },

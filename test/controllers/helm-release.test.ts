@@ -228,6 +228,19 @@ describe('HelmRelease controller', () => {
     expect((await new ReleaseStorage(cluster, 'apps', clock).history('web')).map((r) => r.version)).toEqual([1]);
   });
 
+  it('leaves the paths of driftDetection.ignore alone while correcting the rest', async () => {
+    await start([chart('1.0.0', { 'deploy.yaml': DEPLOY, 'cm.yaml': CM })]);
+    await cluster.create(helmRelease({ driftDetection: { mode: 'enabled', ignore: [{ paths: ['/spec/replicas'], target: { kind: 'Deployment' } }] } }));
+    await until(async () => (await cond('Ready'))?.status === 'True', 'installed');
+    const deployRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'apps' };
+    const cmRef = { apiVersion: 'v1', kind: 'ConfigMap', name: 'web-settings', namespace: 'apps' };
+    await cluster.patch(deployRef, { spec: { replicas: 5 } }, 'merge');
+    await cluster.patch(cmRef, { data: { greeting: 'edited by hand' } }, 'merge');
+    await cluster.patch(hrRef, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': 'drift' } } }, 'merge');
+    await until(async () => ((await cluster.get(cmRef))?.data as { greeting?: string } | undefined)?.greeting === 'hello', 'the ConfigMap corrected');
+    expect(((await cluster.get(deployRef))?.spec as { replicas: number }).replicas).toBe(5);
+  });
+
   it('unlocks a release a crashed run left pending, then upgrades it', async () => {
     await start([chart('1.0.0', { 'cm.yaml': CM })]);
     await cluster.create(helmRelease({ values: { greeting: 'first' } }));

@@ -82,6 +82,41 @@ export interface DeployOptions {
   description?: string;
 }
 
+/** `driftDetection.ignore[]`: JSON pointers left out of drift detection and correction, for the objects `target` selects. */
+export interface DriftIgnoreRule {
+  paths: string[];
+  target?: { group?: string; version?: string; kind?: string; name?: string; namespace?: string };
+}
+
+/** Whether a rule's target (regular expressions, as kustomize selectors) selects the object. */
+function selects(t: NonNullable<DriftIgnoreRule['target']>, o: KubeObject): boolean {
+  const [group, version] = o.apiVersion.includes('/') ? (o.apiVersion.split('/') as [string, string]) : ['', o.apiVersion];
+  const re = (pattern: string | undefined, value: string): boolean => pattern === undefined || new RegExp(`^(?:${pattern})$`).test(value);
+  return re(t.group, group) && re(t.version, version) && re(t.kind, o.kind) && re(t.name, o.metadata.name) && re(t.namespace, o.metadata.namespace ?? '');
+}
+
+/** Sets `to`'s value at JSON pointer `pointer` to `from`'s (removing it when `from` has none). */
+function copyPointer(from: unknown, to: unknown, pointer: string): void {
+  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (!parts.length) return;
+  let src: unknown = from;
+  let dst = to as Record<string, unknown>;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const k = parts[i]!;
+    src = src && typeof src === 'object' ? (src as Record<string, unknown>)[k] : undefined;
+    const next = dst[k];
+    if (!next || typeof next !== 'object') {
+      if (src === undefined) return;
+      dst[k] = Array.isArray(src) ? [] : {};
+    }
+    dst = dst[k] as Record<string, unknown>;
+  }
+  const last = parts.at(-1)!;
+  const value = src && typeof src === 'object' ? (src as Record<string, unknown>)[last] : undefined;
+  if (value === undefined) delete dst[last];
+  else dst[last] = structuredClone(value);
+}
+
 export class ActionError extends Error {
   constructor(
     message: string,
@@ -351,7 +386,10 @@ export class ReleaseActions {
   }
 
   /** `helm rollback`: a new revision with the manifest, chart and values of `toVersion` (default: the one before the latest). */
-  async rollback(target: ReleaseTarget, options: { timeoutMs: number; wait: boolean; disableHooks?: boolean; toVersion?: number; maxHistory?: number }): Promise<Release> {
+  async rollback(
+    target: ReleaseTarget,
+    options: { timeoutMs: number; wait: boolean; disableHooks?: boolean; toVersion?: number; maxHistory?: number; force?: boolean; cleanupOnFail?: boolean },
+  ): Promise<Release> {
     const history = await this.env.storage.history(target.name);
     const last = history.at(-1);
     if (!last) throw new ActionError(`release: not found`);
@@ -370,15 +408,18 @@ export class ReleaseActions {
     const before = await this.prepare(target, [{ objects: manifestObjects(current.manifest) as unknown as Record<string, unknown>[] }]);
     const keep = new Set(objects.map((o) => subjectOf(refOf(o))));
     await this.env.storage.create(release, options.maxHistory !== undefined ? { maxHistory: options.maxHistory } : {});
+    const existed = new Set<string>();
+    for (const o of objects) if (await this.env.cluster.get(refOf(o))) existed.add(subjectOf(refOf(o)));
     try {
       if (!options.disableHooks) await this.runHooks('pre-rollback', target, hooks, release.hooks, deadline);
-      await this.applyObjects(objects);
+      await this.applyObjects(objects, options.force ?? false);
       await this.deleteObjects(before.filter((o) => !keep.has(subjectOf(refOf(o)))));
       if (options.wait) await this.waitReady(objects, deadline);
       if (!options.disableHooks) await this.runHooks('post-rollback', target, hooks, release.hooks, deadline);
     } catch (err) {
       release.info = { ...release.info, status: 'failed', description: `Rollback "${target.name}" failed: ${(err as Error).message}` };
       await this.env.storage.update(release);
+      if (options.cleanupOnFail) await this.deleteObjects(objects.filter((o) => !existed.has(subjectOf(refOf(o)))));
       throw new ActionError((err as Error).message, release);
     }
     for (const r of history) if (r.info.status === 'deployed') await this.env.storage.update({ ...r, info: { ...r.info, status: 'superseded' } });
@@ -438,19 +479,40 @@ export class ReleaseActions {
     return release;
   }
 
-  /** The release's objects whose live state differs from the manifest (or that are gone): Helm drift. */
-  async drifted(target: ReleaseTarget, release: Release): Promise<string[]> {
+  /**
+   * The manifest's objects with the ignored paths (driftDetection.ignore) set to what the cluster
+   * has, so neither detection nor correction touches them.
+   */
+  private async withIgnored(target: ReleaseTarget, release: Release, ignore: readonly DriftIgnoreRule[]): Promise<KubeObject[]> {
     const objects = await this.prepare(target, [{ objects: manifestObjects(release.manifest) as unknown as Record<string, unknown>[] }]);
-    const out: string[] = [];
+    if (!ignore.length) return objects;
+    const out: KubeObject[] = [];
     for (const o of objects) {
+      const paths = ignore.filter((r) => !r.target || selects(r.target, o)).flatMap((r) => r.paths);
+      if (!paths.length) {
+        out.push(o);
+        continue;
+      }
+      const live = await this.env.cluster.get(refOf(o));
+      const copy = structuredClone(o);
+      for (const p of paths) copyPointer(live, copy, p);
+      out.push(copy);
+    }
+    return out;
+  }
+
+  /** The release's objects whose live state differs from the manifest (or that are gone): Helm drift. */
+  async drifted(target: ReleaseTarget, release: Release, ignore: readonly DriftIgnoreRule[] = []): Promise<string[]> {
+    const out: string[] = [];
+    for (const o of await this.withIgnored(target, release, ignore)) {
       const change = await this.apply.wouldChange(o, { fieldManager: this.env.fieldManager, ...(this.env.ownerLabels ? { ownerLabels: this.env.ownerLabels } : {}) });
       if (change !== 'unchanged') out.push(`${subjectOf(refOf(o))} ${change}`);
     }
     return out;
   }
 
-  /** Re-applies the release's manifest, as helm-controller corrects drift. */
-  async correctDrift(target: ReleaseTarget, release: Release): Promise<void> {
-    await this.applyObjects(await this.prepare(target, [{ objects: manifestObjects(release.manifest) as unknown as Record<string, unknown>[] }]));
+  /** Re-applies the release's manifest (ignored paths left as they are), as helm-controller corrects drift. */
+  async correctDrift(target: ReleaseTarget, release: Release, ignore: readonly DriftIgnoreRule[] = []): Promise<void> {
+    await this.applyObjects(await this.withIgnored(target, release, ignore));
   }
 }
