@@ -7,6 +7,7 @@ import type { GoMap, GoValue } from '../template/values.js';
 import { isGoMap } from '../template/values.js';
 import { goTypeName } from '../template/fmt.js';
 import { fromUtf8 } from './unicode.js';
+import { underscoreOK } from '../template/strconv.js';
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
@@ -297,33 +298,6 @@ export function parseGoFloat(s: string): number | undefined {
   return undefined;
 }
 
-/** strconv's underscoreOK: underscores only between digits (or after a base prefix). */
-function underscoreOK(s: string): boolean {
-  let saw = '^';
-  let i = 0;
-  if (s.startsWith('+') || s.startsWith('-')) s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === '0' && 'xXbBoO'.includes(s[1]!)) {
-    i = 2;
-    saw = '0';
-    hex = s[1] === 'x' || s[1] === 'X';
-  }
-  for (; i < s.length; i++) {
-    const c = s[i]!;
-    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
-      saw = '0';
-      continue;
-    }
-    if (c === '_') {
-      if (saw !== '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw === '_') return false;
-    saw = '!';
-  }
-  return saw !== '_';
-}
 
 /** spf13/cast's trimZeroDecimal: "5.0" → "5", "5.50" unchanged. */
 function trimZeroDecimal(s: string): string {

@@ -5,6 +5,7 @@
 import { ItemType, itemString, lex } from './lex.js';
 import type { Item } from './lex.js';
 import { isEmptyTree } from './nodes.js';
+import { underscoreOK } from './strconv.js';
 import type {
   ArgNode,
   BranchNode,
@@ -602,34 +603,6 @@ function parseGoInt(text: string): bigint | null {
   return neg ? -v : v;
 }
 
-/** strconv's underscoreOK: underscores only between digits (a base prefix counts as a digit). */
-function underscoreOK(text: string): boolean {
-  let s = text;
-  let saw = '^';
-  let i = 0;
-  if (s[0] === '-' || s[0] === '+') s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === '0' && 'bBoOxX'.includes(s[1]!)) {
-    i = 2;
-    saw = '0';
-    hex = s[1] === 'x' || s[1] === 'X';
-  }
-  for (; i < s.length; i++) {
-    const c = s[i]!;
-    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
-      saw = '0';
-      continue;
-    }
-    if (c === '_') {
-      if (saw !== '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw === '_') return false;
-    saw = '!';
-  }
-  return saw !== '_';
-}
 
 function parseGoFloat(text: string): number | null {
   let s = text.replace(/^[+-]/, '');

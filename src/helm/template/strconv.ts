@@ -282,3 +282,32 @@ export function canBackquote(s: string): boolean {
   }
   return true;
 }
+
+/** strconv's underscoreOK: underscores only between digits (a base prefix counts as a digit). */
+export function underscoreOK(text: string): boolean {
+  let s = text;
+  let saw = '^';
+  let i = 0;
+  if (s[0] === '-' || s[0] === '+') s = s.slice(1);
+  let hex = false;
+  if (s.length >= 2 && s[0] === '0' && 'bBoOxX'.includes(s[1]!)) {
+    i = 2;
+    saw = '0';
+    hex = s[1] === 'x' || s[1] === 'X';
+  }
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
+      saw = '0';
+      continue;
+    }
+    if (c === '_') {
+      if (saw !== '0') return false;
+      saw = '_';
+      continue;
+    }
+    if (saw === '_') return false;
+    saw = '!';
+  }
+  return saw !== '_';
+}
