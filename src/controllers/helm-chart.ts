@@ -32,6 +32,7 @@ import type { ControllerDeps, EffectContext } from './controller.js';
 import { createController } from './controller.js';
 import { helmCredentials } from './helm-repository.js';
 import { effectiveHelmUrl } from '../sources/helm-repository.js';
+import { chartRepository, listChartVersions, pullChart, resolveOciVersion } from '../sources/helm/oci.js';
 
 const SOURCE_API: Record<string, string> = { HelmRepository: 'source.toolkit.fluxcd.io/v1', GitRepository: 'source.toolkit.fluxcd.io/v1', Bucket: 'source.toolkit.fluxcd.io/v1' };
 const FAILURE_CONDITIONS: Record<string, string> = {
@@ -64,9 +65,8 @@ export function helmChartController(source: { storage: ArtifactStorage; cache?: 
     const subject = `${ref.kind}/${ns}/${ref.name}`;
     const obj = await ctx.cluster.get({ apiVersion: SOURCE_API[ref.kind] ?? 'source.toolkit.fluxcd.io/v1', kind: ref.kind, name: ref.name, namespace: ns });
     if (!obj || obj.metadata.deletionTimestamp) throw new WaitingError('SourceUnavailable', `failed to get source: ${subject} not found`, requeueMs);
-    if (ref.kind === 'HelmRepository' && (obj as HelmRepository).spec.type === 'oci') {
-      throw new StalledError(SourceReasons.ChartPullFailed, `${subject} is of type 'oci': pulling charts from OCI registries is not supported yet`);
-    }
+    // An OCI repository has no index: charts are resolved against the registry itself.
+    if (ref.kind === 'HelmRepository' && (obj as HelmRepository).spec.type === 'oci') return { subject, obj, artifact: { path: '', url: '', revision: '', lastUpdateTime: '' } };
     const artifact = (obj.status as { artifact?: Artifact } | undefined)?.artifact;
     if (!artifact) throw new WaitingError('SourceUnavailable', `failed to get source: ${subject} has no artifact yet`, requeueMs);
     return { subject, obj, artifact };
@@ -117,6 +117,40 @@ export function helmChartController(source: { storage: ArtifactStorage; cache?: 
     };
   };
 
+  /** A chart version from an OCI registry (`type: oci`; `insecure` allows plain HTTP, as Flux's does). */
+  const fromRegistry = async (chart: HelmChart, repo: HelmRepository, ctx: EffectContext): Promise<{ built?: BuiltChart; version: string }> => {
+    const what = `chart ${chart.spec.chart}`;
+    let version: string;
+    let ref;
+    const creds = await helmCredentials(repo, ctx);
+    try {
+      ref = chartRepository(effectiveHelmUrl(repo, source.overrides), chart.spec.chart, repo.spec.insecure === true);
+      version = resolveOciVersion(await listChartVersions(ref, creds), chart.spec.chart, chart.spec.version);
+    } catch (err) {
+      throw new TransientError(SourceReasons.ChartPullFailed, `invalid chart reference: ${(err as Error).message}`, { cause: err });
+    }
+    const valuesFiles = chart.spec.valuesFiles ?? [];
+    const revision = valuesFiles.length ? `${version.replace(/\+.*$/, '')}+${chart.metadata.generation ?? 1}` : version;
+    const stored = chart.status?.artifact;
+    if (stored?.revision === revision && sameObserved(chart, { sourceRevision: version, chartName: chart.spec.chart, valuesFiles }) && (await source.storage.exists(stored))) return { version: revision };
+    let bytes: Buffer;
+    try {
+      bytes = (await pullChart(ref, version, creds)).bytes;
+    } catch (err) {
+      throw new TransientError(SourceReasons.ChartPullFailed, `failed to pull ${what} ${version}: ${(err as Error).message}`, { cause: err });
+    }
+    return {
+      version: revision,
+      built: buildChart(unpackChart(bytes, `${what} ${version}`), {
+        what: `${what} ${version}`,
+        valuesFiles,
+        ignoreMissingValuesFiles: chart.spec.ignoreMissingValuesFiles ?? false,
+        ...(valuesFiles.length ? { versionMetadata: String(chart.metadata.generation ?? 1) } : {}),
+        original: bytes,
+      }),
+    };
+  };
+
   /** The repository's credentials, sent to the chart URL only on the repository's host unless passCredentials. */
   const credentialsFor = async (repo: HelmRepository, url: string, ctx: EffectContext) => {
     const creds = await helmCredentials(repo, ctx);
@@ -140,6 +174,11 @@ export function helmChartController(source: { storage: ArtifactStorage; cache?: 
           const { obj, artifact } = await sourceOf(chart, ctx);
           const valuesFiles = chart.spec.valuesFiles ?? [];
           const observed: Observed = { sourceRevision: artifact.revision, chartName: chart.spec.chart, valuesFiles };
+          if (chart.spec.sourceRef.kind === 'HelmRepository' && (obj as HelmRepository).spec.type === 'oci') {
+            const { built, version } = await fromRegistry(chart, obj as HelmRepository, ctx);
+            if (!built) return { revision: version, unchanged: true, message: `pulled '${chart.spec.chart}' chart with version '${version}'`, data: { artifact: chart.status?.artifact, observed: { ...observed, sourceRevision: version } } };
+            return { revision: built.version, data: { built, observed: { ...observed, sourceRevision: version } } };
+          }
           if (chart.spec.sourceRef.kind === 'HelmRepository') {
             const { built, version } = await fromRepository(chart, obj as HelmRepository, artifact, ctx);
             if (!built) return { revision: version, unchanged: true, message: `pulled '${chart.spec.chart}' chart with version '${version}'`, data: { artifact: chart.status?.artifact, observed } };

@@ -28,14 +28,14 @@ export class HttpStatusError extends Error {
 }
 
 /** The body of `url`, or an error naming the URL (never the credentials). */
-export async function httpGet(url: string, options: { credentials?: HttpCredentials; timeoutMs?: number; maxBytes?: number } = {}): Promise<Buffer> {
+export async function httpGet(url: string, options: { credentials?: HttpCredentials; timeoutMs?: number; maxBytes?: number; accept?: string } = {}): Promise<Buffer> {
   const creds = options.credentials ?? {};
   const origin = new URL(url).host;
   let current = url;
   for (let hop = 0; hop < 10; hop++) {
     const u = new URL(current);
     const sendAuth = creds.username !== undefined && (u.host === origin || creds.passCredentials);
-    const headers: Record<string, string> = { 'User-Agent': 'fluxion/source-controller', Accept: '*/*' };
+    const headers: Record<string, string> = { 'User-Agent': 'fluxion/source-controller', Accept: options.accept ?? '*/*' };
     if (sendAuth) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`;
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const lib = u.protocol === 'https:' ? https : http;
