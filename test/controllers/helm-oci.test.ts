@@ -89,6 +89,24 @@ describe('Helm charts from an OCI registry', () => {
     expect(registry.requests).toContain('GET /v2/charts/web/tags/list');
   });
 
+  it('gets a token from the registry for private charts, with the secretRef credentials', async () => {
+    await registry.close();
+    registry = await startOciRegistry({ readers: { username: 'flux', password: 's3cret' } });
+    await push('1.0.0');
+    await cluster.create({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'charts', namespace: 'flux-system' }, spec: { type: 'oci', url: `oci://${registry.host}/charts`, insecure: true, interval: '1h' } });
+    const chartReady = () => conditionOf('HelmChart', 'source.toolkit.fluxcd.io/v1', 'web', 'flux-system');
+    await cluster.create({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', metadata: { name: 'web', namespace: 'flux-system' }, spec: { chart: 'web', interval: '1h', sourceRef: { kind: 'HelmRepository', name: 'charts' } } });
+    // Without credentials the token service refuses.
+    await until(async () => (await chartReady())?.reason === 'ChartPullFailed', 'refused');
+    expect((await chartReady())?.message).toContain('401');
+    await cluster.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'registry', namespace: 'flux-system' }, stringData: { username: 'flux', password: 's3cret' } });
+    await cluster.patch({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', name: 'charts', namespace: 'flux-system' }, { spec: { secretRef: { name: 'registry' } } }, 'merge');
+    await cluster.patch({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', name: 'web', namespace: 'flux-system' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': 'now' } } }, 'merge');
+    await until(async () => (await chartReady())?.status === 'True', 'pulled');
+    expect(await chartReady()).toMatchObject({ message: "pulled 'web' chart with version '1.0.0'" });
+    expect(registry.requests).toContain('GET /token');
+  });
+
   it('says which constraint matches no tag', async () => {
     await push('1.0.0');
     await cluster.create({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'charts', namespace: 'flux-system' }, spec: { type: 'oci', url: `oci://${registry.host}/charts`, insecure: true, interval: '1h' } });

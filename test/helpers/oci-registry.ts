@@ -14,7 +14,13 @@ export interface OciRegistry {
   close(): Promise<void>;
 }
 
-export async function startOciRegistry(): Promise<OciRegistry> {
+/**
+ * With `readers`, reads (GET) need a Bearer token from the registry's token service
+ * (`/token`), which hands one out to those basic-auth credentials — the Docker token flow.
+ * Pushes stay open.
+ */
+export async function startOciRegistry(options: { readers?: { username: string; password: string } } = {}): Promise<OciRegistry> {
+  const issued = new Set<string>();
   const blobs = new Map<string, Buffer>();
   const manifests = new Map<string, { body: Buffer; type: string }>(); // `${repo}:${tag or digest}`
   const tags = new Map<string, Set<string>>();
@@ -37,6 +43,21 @@ export async function startOciRegistry(): Promise<OciRegistry> {
       const url = new URL(req.url ?? '/', 'http://registry');
       requests.push(`${req.method} ${url.pathname}`);
       const p = url.pathname;
+      if (options.readers && p === '/token') {
+        const expected = `Basic ${Buffer.from(`${options.readers.username}:${options.readers.password}`).toString('base64')}`;
+        if (req.headers.authorization !== expected) return void res.writeHead(401).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+        const token = randomUUID();
+        issued.add(token);
+        return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ token }));
+      }
+      if (options.readers && req.method === 'GET' && p.startsWith('/v2/') && p !== '/v2/') {
+        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+        if (!bearer || !issued.has(bearer)) {
+          const repo = /^\/v2\/(.+)\/(?:tags|manifests|blobs)\//.exec(p)?.[1] ?? '';
+          const host = req.headers.host ?? '127.0.0.1';
+          return void res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="http://${host}/token",service="test-registry",scope="repository:${repo}:pull"` }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+        }
+      }
       if (p === '/v2/' || p === '/v2') return void res.writeHead(200, { 'Docker-Distribution-API-Version': 'registry/2.0' }).end('{}');
       let m = /^\/v2\/(.+)\/blobs\/uploads\/([^/]*)$/.exec(p);
       if (m) {

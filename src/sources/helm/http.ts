@@ -22,13 +22,15 @@ export class HttpStatusError extends Error {
   constructor(
     readonly url: string,
     readonly status: number,
+    /** The `WWW-Authenticate` challenge of a 401, if any. */
+    readonly authenticate?: string,
   ) {
     super(`failed to fetch ${url} : ${status} ${http.STATUS_CODES[status] ?? ''}`.trimEnd());
   }
 }
 
 /** The body of `url`, or an error naming the URL (never the credentials). */
-export async function httpGet(url: string, options: { credentials?: HttpCredentials; timeoutMs?: number; maxBytes?: number; accept?: string } = {}): Promise<Buffer> {
+export async function httpGet(url: string, options: { credentials?: HttpCredentials; timeoutMs?: number; maxBytes?: number; accept?: string; bearer?: string } = {}): Promise<Buffer> {
   const creds = options.credentials ?? {};
   const origin = new URL(url).host;
   let current = url;
@@ -36,7 +38,8 @@ export async function httpGet(url: string, options: { credentials?: HttpCredenti
     const u = new URL(current);
     const sendAuth = creds.username !== undefined && (u.host === origin || creds.passCredentials);
     const headers: Record<string, string> = { 'User-Agent': 'fluxion/source-controller', Accept: options.accept ?? '*/*' };
-    if (sendAuth) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`;
+    if (options.bearer && u.host === origin) headers.Authorization = `Bearer ${options.bearer}`;
+    else if (sendAuth) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`;
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const lib = u.protocol === 'https:' ? https : http;
       const req = lib.get(
@@ -59,7 +62,8 @@ export async function httpGet(url: string, options: { credentials?: HttpCredenti
     }
     if (status !== 200) {
       res.resume();
-      throw new HttpStatusError(url, status);
+      const challenge = res.headers['www-authenticate'];
+      throw new HttpStatusError(url, status, Array.isArray(challenge) ? challenge[0] : challenge);
     }
     const chunks: Buffer[] = [];
     let size = 0;

@@ -30,8 +30,46 @@ export function chartRepository(url: string, name: string, plainHttp: boolean): 
   return { base: `${plainHttp ? 'http' : 'https'}://${m[1]}`, repository: path };
 }
 
+/** Registry tokens by registry host, reused until the registry refuses one. */
+const tokens = new Map<string, string>();
+
+function challengeParams(header: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of header.replace(/^Bearer\s+/i, '').matchAll(/(\w+)="([^"]*)"/g)) out[m[1]!.toLowerCase()] = m[2]!;
+  return out;
+}
+
+/**
+ * A GET to the registry with its token flow, as Docker and Helm clients do: a 401 with a
+ * `Bearer realm=…,service=…,scope=…` challenge is answered by asking the realm for a token (with
+ * the basic credentials, if any; anonymously otherwise) and retrying with it.
+ */
+async function registryGet(url: string, credentials: HttpCredentials | undefined, options: { accept?: string; maxBytes: number }): Promise<Buffer> {
+  const base = { ...(credentials ? { credentials } : {}), timeoutMs: 60_000, maxBytes: options.maxBytes, ...(options.accept ? { accept: options.accept } : {}) };
+  // The last token this registry gave: good again as long as the scope is the same.
+  const key = new URL(url).host;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const token = tokens.get(key);
+    try {
+      return await httpGet(url, { ...base, ...(token ? { bearer: token } : {}) });
+    } catch (err) {
+      if (!(err instanceof HttpStatusError) || err.status !== 401 || !err.authenticate || !/^Bearer\s/i.test(err.authenticate) || attempt > 0) throw err;
+      const p = challengeParams(err.authenticate);
+      if (!p.realm) throw err;
+      const realm = new URL(p.realm);
+      if (p.service) realm.searchParams.set('service', p.service);
+      if (p.scope) realm.searchParams.set('scope', p.scope);
+      const answer = JSON.parse((await httpGet(realm.toString(), { ...(credentials ? { credentials: { ...credentials, passCredentials: true } } : {}), timeoutMs: 60_000, maxBytes: 1024 * 1024 })).toString('utf8')) as { token?: string; access_token?: string };
+      const fresh = answer.token ?? answer.access_token;
+      if (!fresh) throw new OciError(`the registry's token service ${p.realm} answered without a token`);
+      tokens.set(key, fresh);
+    }
+  }
+  throw new OciError(`failed to fetch ${url}`);
+}
+
 async function getJson(url: string, credentials: HttpCredentials | undefined, accept?: string): Promise<{ body: Buffer; json: Record<string, unknown> }> {
-  const body = await httpGet(url, { ...(credentials ? { credentials } : {}), timeoutMs: 60_000, maxBytes: 16 * 1024 * 1024, ...(accept ? { accept } : {}) });
+  const body = await registryGet(url, credentials, { maxBytes: 16 * 1024 * 1024, ...(accept ? { accept } : {}) });
   try {
     return { body, json: JSON.parse(body.toString('utf8')) as Record<string, unknown> };
   } catch (err) {
@@ -71,7 +109,7 @@ export async function pullChart(ref: OciRef, version: string, credentials?: Http
   const layers = (json.layers as { mediaType?: string; digest?: string }[] | undefined) ?? [];
   const layer = layers.find((l) => l.mediaType === HELM_CHART_LAYER);
   if (!layer?.digest) throw new OciError(`${ref.repository}:${tag} is not a Helm chart: no layer of type ${HELM_CHART_LAYER}`);
-  const bytes = await httpGet(`${ref.base}/v2/${ref.repository}/blobs/${layer.digest}`, { ...(credentials ? { credentials } : {}), timeoutMs: 60_000, maxBytes: 100 * 1024 * 1024 });
+  const bytes = await registryGet(`${ref.base}/v2/${ref.repository}/blobs/${layer.digest}`, credentials, { maxBytes: 100 * 1024 * 1024 });
   const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   if (digest !== layer.digest) throw new OciError(`${ref.repository}:${tag}: layer digest mismatch: got ${digest}, the manifest says ${layer.digest}`);
   return { bytes, digest };
