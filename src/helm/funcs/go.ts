@@ -169,27 +169,9 @@ export function kindOf(v: GoValue): string {
   return goTypeName(v).startsWith('*') ? 'ptr' : 'struct';
 }
 
-/** fmt's `%T` of a value. */
+/** fmt's `%T` of a value (a template function value prints as Go's `func()`). */
 export function typeOf(v: GoValue): string {
-  if (v === null || v === undefined) return '<nil>';
-  switch (typeof v) {
-    case 'string':
-      return 'string';
-    case 'boolean':
-      return 'bool';
-    case 'number':
-      return 'float64';
-    case 'bigint':
-      return 'int';
-    case 'function':
-      return 'func()';
-    default:
-      break;
-  }
-  if (v instanceof Uint8Array) return '[]uint8';
-  if (Array.isArray(v)) return goTypeName(v);
-  if (isGoMap(v)) return 'map[string]interface {}';
-  return goTypeName(v);
+  return typeof v === 'function' ? 'func()' : goTypeName(v);
 }
 
 /** Sprig's `empty`: zero values, empty collections, nil. */

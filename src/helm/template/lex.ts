@@ -424,7 +424,8 @@ export function lex(input: string, options: LexOptions): Item[] {
     return lexFieldOrVariable(ItemType.Variable);
   };
 
-  const lexChar = (): State => {
+  /** A quoted token ending at `close`; a backslash escapes the next character; no newlines. */
+  const lexQuoted = (close: string, item: ItemType, unterminated: string): State => {
     for (;;) {
       let r = next();
       if (r === '\\') {
@@ -432,14 +433,16 @@ export function lex(input: string, options: LexOptions): Item[] {
         if (r !== undefined && r !== '\n') continue;
       }
       if (r === undefined || r === '\n') {
-        error('unterminated character constant');
+        error(unterminated);
         return null;
       }
-      if (r === "'") break;
+      if (r === close) break;
     }
-    emit(ItemType.CharConstant);
+    emit(item);
     return lexInsideAction;
   };
+
+  const lexChar = (): State => lexQuoted("'", ItemType.CharConstant, 'unterminated character constant');
 
   const lexNumber = (): State => {
     if (!scanNumber()) {
@@ -457,22 +460,7 @@ export function lex(input: string, options: LexOptions): Item[] {
     return lexInsideAction;
   };
 
-  const lexQuote = (): State => {
-    for (;;) {
-      let r = next();
-      if (r === '\\') {
-        r = next();
-        if (r !== undefined && r !== '\n') continue;
-      }
-      if (r === undefined || r === '\n') {
-        error('unterminated quoted string');
-        return null;
-      }
-      if (r === '"') break;
-    }
-    emit(ItemType.String);
-    return lexInsideAction;
-  };
+  const lexQuote = (): State => lexQuoted('"', ItemType.String, 'unterminated quoted string');
 
   const lexRawQuote = (): State => {
     const end = input.indexOf('`', pos);

@@ -73,20 +73,11 @@ export type ArgNode =
   | PipeNode;
 
 export type Node =
+  | ArgNode
   | TextNode
   | CommentNode
   | ActionNode
-  | PipeNode
   | CommandNode
-  | IdentifierNode
-  | VariableNode
-  | DotNode
-  | NilNode
-  | FieldNode
-  | ChainNode
-  | BoolNode
-  | NumberNode
-  | StringNode
   | ListNode
   | BranchNode
   | BreakNode
