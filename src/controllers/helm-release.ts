@@ -419,7 +419,9 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
         },
         rollback: async ({ object }, ctx) => {
           const hr = object as HelmRelease;
-          const { actions, target } = env(hr, ctx);
+          const { env: actionEnv, target } = env(hr, ctx);
+          // Helm's log (pods that could not be recreated) goes to the debug log, as Flux's does.
+          const actions = new ReleaseActions({ ...actionEnv, log: (message) => deps.logger?.debug({ HelmRelease: { name: hr.metadata.name, namespace: hr.metadata.namespace } }, message) });
           try {
             const r = await actions.rollback(target, {
               timeoutMs: timeoutOf(hr, hr.spec.rollback),
@@ -427,6 +429,7 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
               disableHooks: hr.spec.rollback?.disableHooks ?? false,
               force: hr.spec.rollback?.force ?? false,
               cleanupOnFail: hr.spec.rollback?.cleanupOnFail ?? false,
+              recreate: hr.spec.rollback?.recreate ?? false,
               maxHistory: hr.spec.maxHistory ?? 5,
             });
             return { data: { remediated: { reason: HelmReasons.RollbackSucceeded, message: `Helm rollback to previous release ${describe(r)} succeeded` } } };

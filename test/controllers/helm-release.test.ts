@@ -185,6 +185,25 @@ describe('HelmRelease controller', () => {
     expect((await status()).upgradeFailures).toBe(2);
   });
 
+  it.each([
+    ['deletes the pods the Deployment selects', { recreate: true }, ['apps/other-app', 'other/web-elsewhere']],
+    ['leaves the pods alone without rollback.recreate', {}, ['apps/other-app', 'apps/web-1', 'apps/web-2', 'other/web-elsewhere']],
+    ['leaves the pods alone with rollback.recreate false', { recreate: false }, ['apps/other-app', 'apps/web-1', 'apps/web-2', 'other/web-elsewhere']],
+  ])('remediating a failed upgrade by rollback %s', async (_, rollback, remaining) => {
+    await start([chart('1.0.0', { 'deploy.yaml': DEPLOY, 'cm.yaml': CM }), chart('2.0.0', { 'deploy.yaml': DEPLOY, 'cm.yaml': CM, 'migrate.yaml': FAILING_HOOK })]);
+    await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
+    await cluster.create(helmRelease({ upgrade: { remediation: { retries: 1 } }, rollback }));
+    await until(async () => (await cond('Ready'))?.status === 'True', 'installed');
+    // The Deployment's pods (the simulator runs none), one it does not select, one elsewhere.
+    const pod = (name: string, namespace: string, app: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels: { app } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } });
+    for (const p of [pod('web-1', 'apps', 'web'), pod('web-2', 'apps', 'web'), pod('other-app', 'apps', 'other'), pod('web-elsewhere', 'other', 'web')]) await cluster.create(p);
+    await cluster.patch(hrRef, { spec: { chart: { spec: { version: '2.0.0' } } } }, 'merge');
+    await until(async () => (await cond('Remediated'))?.status === 'True', 'rolled back');
+    expect(await cond('Remediated')).toMatchObject({ reason: 'RollbackSucceeded' });
+    const pods = (await cluster.list({ apiVersion: 'v1', kind: 'Pod' })).items.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+    expect(pods.sort()).toEqual(remaining);
+  });
+
   it('adopts a release installed with the helm CLI instead of installing it again', async () => {
     await start([chart('1.0.0', { 'deploy.yaml': DEPLOY, 'cm.yaml': CM })]);
     await helm('install', 'web', `${repo.url}/web-1.0.0.tgz`, '-n', 'apps', '--set', 'greeting=adopted');

@@ -20,6 +20,10 @@ import type { GoMap } from '../template/values.js';
 import { INSTALL_ORDER } from '../chart/sort.js';
 import type { HookDeletePolicy, HookEvent, Release, ReleaseChart, ReleaseHook, ReleaseStatus } from '../release/types.js';
 import type { ReleaseStorage } from '../release/storage.js';
+import { recreatePods } from './recreate.js';
+
+export { podSelectorOf, recreatePods } from './recreate.js';
+export type { RecreateResult } from './recreate.js';
 
 /** One rendered document (as `renderChart` returns it). */
 export interface RenderedDoc {
@@ -58,6 +62,11 @@ export interface ActionEnv {
   ownerLabels?: Record<string, string>;
   /** Milliseconds between readiness polls while waiting. Default 2000. */
   pollMs?: number;
+  /**
+   * Helm's `Configuration.Log`: what an action reports without failing over it (a rollback whose
+   * pods could not be recreated). Default: dropped.
+   */
+  log?: (message: string) => void;
 }
 
 export interface ReleaseTarget {
@@ -80,6 +89,26 @@ export interface DeployOptions {
   /** Upgrade: recreate objects whose immutable fields changed. */
   force?: boolean;
   description?: string;
+}
+
+/** What `helm rollback` takes. */
+export interface RollbackOptions {
+  timeoutMs: number;
+  /** Helm's --wait. */
+  wait: boolean;
+  disableHooks?: boolean;
+  /** Default: the last superseded or deployed revision before the latest. */
+  toVersion?: number;
+  maxHistory?: number;
+  /** Recreate objects whose immutable fields changed. */
+  force?: boolean;
+  /** Delete resources the rollback created when it fails. */
+  cleanupOnFail?: boolean;
+  /**
+   * `--recreate-pods`: once applied, delete the pods of every object the rollback updated (one it
+   * did not create), found by the object's selector. A failure is only logged (`ActionEnv.log`).
+   */
+  recreate?: boolean;
 }
 
 /** `driftDetection.ignore[]`: JSON pointers left out of drift detection and correction, for the objects `target` selects. */
@@ -281,6 +310,25 @@ export class ReleaseActions {
     }
   }
 
+  /**
+   * `--recreate-pods` for the updated objects, selected by their live state (where the API server
+   * filled in defaults such as a Job's selector). Never fails the action: Helm only logs it.
+   */
+  private async recreate(updated: readonly KubeObject[]): Promise<void> {
+    const live: KubeObject[] = [];
+    try {
+      for (const o of updated) {
+        const obj = await this.env.cluster.get(refOf(o));
+        if (obj) live.push(obj);
+      }
+    } catch (err) {
+      this.env.log?.(`unable to recreate pods: ${(err as Error).message}`);
+      return;
+    }
+    const { error } = await recreatePods(this.env.cluster, live);
+    if (error) this.env.log?.(error);
+  }
+
   private async waitComplete(objects: readonly KubeObject[], deadline: number): Promise<void> {
     for (const o of objects) {
       for (;;) {
@@ -386,10 +434,7 @@ export class ReleaseActions {
   }
 
   /** `helm rollback`: a new revision with the manifest, chart and values of `toVersion` (default: the one before the latest). */
-  async rollback(
-    target: ReleaseTarget,
-    options: { timeoutMs: number; wait: boolean; disableHooks?: boolean; toVersion?: number; maxHistory?: number; force?: boolean; cleanupOnFail?: boolean },
-  ): Promise<Release> {
+  async rollback(target: ReleaseTarget, options: RollbackOptions): Promise<Release> {
     const history = await this.env.storage.history(target.name);
     const last = history.at(-1);
     if (!last) throw new ActionError(`release: not found`);
@@ -407,6 +452,7 @@ export class ReleaseActions {
     const current = history.filter((r) => r.info.status === 'deployed').at(-1) ?? last;
     const before = await this.prepare(target, [{ objects: manifestObjects(current.manifest) as unknown as Record<string, unknown>[] }]);
     const keep = new Set(objects.map((o) => subjectOf(refOf(o))));
+    const inCurrent = new Set(before.map((o) => subjectOf(refOf(o))));
     await this.env.storage.create(release, options.maxHistory !== undefined ? { maxHistory: options.maxHistory } : {});
     const existed = new Set<string>();
     for (const o of objects) if (await this.env.cluster.get(refOf(o))) existed.add(subjectOf(refOf(o)));
@@ -414,6 +460,8 @@ export class ReleaseActions {
       if (!options.disableHooks) await this.runHooks('pre-rollback', target, hooks, release.hooks, deadline);
       await this.applyObjects(objects, options.force ?? false);
       await this.deleteObjects(before.filter((o) => !keep.has(subjectOf(refOf(o)))));
+      // Helm recreates the pods of what it updated: objects of the current release that were there already.
+      if (options.recreate) await this.recreate(objects.filter((o) => existed.has(subjectOf(refOf(o))) && inCurrent.has(subjectOf(refOf(o)))));
       if (options.wait) await this.waitReady(objects, deadline);
       if (!options.disableHooks) await this.runHooks('post-rollback', target, hooks, release.hooks, deadline);
     } catch (err) {
