@@ -15,6 +15,14 @@ export const gitRepositoryMachine = createLifecycleMachine({
   shortCircuit: ['checkRemote'],
 });
 
+/** OCIRepository: resolve the reference to a digest with one HEAD; pull and store only when it moved. */
+export const ociRepositoryMachine = createLifecycleMachine({
+  id: 'ociRepository',
+  description: 'OCIRepository: resolve the tag or semver range to a digest, pull the layer only when it moved, store the artifact, tell referrers.',
+  steps: ['checkRemote', 'pull', 'storeArtifact'],
+  shortCircuit: ['checkRemote'],
+});
+
 /** HelmRepository: fetch index.yaml; store it only when its digest moved. */
 export const helmRepositoryMachine = createLifecycleMachine({
   id: 'helmRepository',
@@ -56,6 +64,7 @@ export const helmReleaseMachine = createLifecycleMachine({
 export const machines = {
   lifecycle: lifecycleMachine,
   gitRepository: gitRepositoryMachine,
+  ociRepository: ociRepositoryMachine,
   helmRepository: helmRepositoryMachine,
   helmChart: helmChartMachine,
   kustomization: kustomizationMachine,

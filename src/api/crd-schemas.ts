@@ -46,6 +46,26 @@ export const gitRepositorySpec: Schema = obj(
   ['url', 'interval'],
 );
 
+export const ociRepositorySpec: Schema = obj(
+  {
+    url: str({ pattern: '^oci://.*$', description: 'The repository in the registry, oci://HOST/PATH, without tag or digest.' }),
+    ref: obj({ tag: str(), semver: str(), semverFilter: str(), digest: str() }),
+    layerSelector: obj({ mediaType: str(), operation: enumOf(['extract', 'copy']) }),
+    provider: { ...enumOf(['generic', 'aws', 'azure', 'gcp']), default: 'generic' },
+    secretRef: localRef(),
+    verify: obj({ provider: { ...enumOf(['cosign', 'notation']), default: 'cosign' }, secretRef: localRef(), matchOIDCIdentity: arr(obj({ issuer: str(), subject: str() }, ['issuer', 'subject'])), trustedRootSecretRef: localRef() }, ['provider']),
+    serviceAccountName: str(),
+    certSecretRef: localRef(),
+    proxySecretRef: localRef(),
+    interval: duration('How often to check the registry for a new digest.'),
+    timeout: { ...duration('Timeout of registry operations.'), default: '60s' },
+    ignore: str(),
+    insecure: bool(),
+    suspend: bool(),
+  },
+  ['url', 'interval'],
+);
+
 export const helmRepositorySpec: Schema = obj(
   {
     url: str({ pattern: '^(http|https|oci)://.*$' }),

@@ -10,6 +10,7 @@ import { InvalidObjectError } from './validation.js';
 import type { Checker, FieldError } from './validation.js';
 import type { DependencyReference } from './kinds/common.js';
 import { convertGitRepository, defaultGitRepository, validateGitRepository } from './kinds/git-repository.js';
+import { convertOCIRepository, defaultOCIRepository, validateOCIRepository } from './kinds/oci-repository.js';
 import { convertHelmRepository, defaultHelmRepository, validateHelmRepository } from './kinds/helm-repository.js';
 import { convertHelmChart, defaultHelmChart, validateHelmChart } from './kinds/helm-chart.js';
 import { convertKustomization, defaultKustomization, kustomizationRetryIntervalMs, kustomizationTimeoutMs, validateKustomization } from './kinds/kustomization.js';
@@ -91,6 +92,21 @@ export const GitRepositoryKind: FluxKind = defineKind({
   validate: validateGitRepository,
 });
 
+/** `ocirepositories.source.toolkit.fluxcd.io` */
+export const OCIRepositoryKind: FluxKind = defineKind({
+  group: 'source.toolkit.fluxcd.io',
+  kind: 'OCIRepository',
+  plural: 'ocirepositories',
+  singular: 'ocirepository',
+  shortNames: ['ocirepo'],
+  categories: ['flux', 'all'],
+  storageVersion: 'v1',
+  versions: ['v1', 'v1beta2'],
+  printerColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, ...ready],
+  convert: (o) => defaultOCIRepository(convertOCIRepository(o)),
+  validate: validateOCIRepository,
+});
+
 /** `helmrepositories.source.toolkit.fluxcd.io` */
 export const HelmRepositoryKind: FluxKind = defineKind({
   group: 'source.toolkit.fluxcd.io',
@@ -158,7 +174,7 @@ export const HelmReleaseKind: FluxKind = defineKind({
 });
 
 /** The first wave of Flux kinds, in the order their CRDs are installed. */
-export const fluxKinds: readonly FluxKind[] = [GitRepositoryKind, HelmRepositoryKind, HelmChartKind, KustomizationKind, HelmReleaseKind];
+export const fluxKinds: readonly FluxKind[] = [GitRepositoryKind, OCIRepositoryKind, HelmRepositoryKind, HelmChartKind, KustomizationKind, HelmReleaseKind];
 
 /** The registry entry serving `apiVersion`/`kind`, or undefined (unknown kind or unserved version). */
 export function fluxKindOf(apiVersion: string, kind: string): FluxKind | undefined {

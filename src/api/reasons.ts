@@ -50,6 +50,8 @@ export const SourceReasons = {
   InvalidPath: 'InvalidPath',
   CacheOperationFailed: 'CacheOperationFailed',
   InvalidSTSConfiguration: 'InvalidSTSConfiguration',
+  OCIArtifactPullFailed: 'OCIArtifactPullFailed',
+  OCIArtifactLayerOperationFailed: 'OCIArtifactLayerOperationFailed',
 } as const;
 
 /** kustomize-controller: api/v1/kustomization_types.go and api/v1/condition_types.go. */

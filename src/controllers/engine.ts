@@ -22,6 +22,7 @@ import { helmReleaseController, renderForRelease } from './helm-release.js';
 import { helmRepositoryController } from './helm-repository.js';
 import { gitRepositoryController } from './git-repository.js';
 import { kustomizationController } from './kustomization.js';
+import { ociRepositoryController } from './oci-repository.js';
 
 export interface EngineOptions {
   cluster: Cluster;
@@ -30,7 +31,7 @@ export interface EngineOptions {
   stateDir?: string;
   /** Clock time between health polls of applied workloads. Default 500 ms. */
   healthPollMs?: number;
-  /** GitRepository and HelmRepository URL overrides, keyed by `namespace/name` or by URL (see `fluxion sim --source`). */
+  /** GitRepository, OCIRepository and HelmRepository URL overrides, keyed by `namespace/name` or by URL (see `fluxion sim --source`). */
   sourceOverrides?: Record<string, string>;
   /** Per-kind concurrency (Flux's --concurrent). Default 4. */
   concurrency?: number;
@@ -60,7 +61,7 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export const engineKinds = ['GitRepository', 'HelmRepository', 'HelmChart', 'Kustomization', 'HelmRelease'] as const;
+export const engineKinds = ['GitRepository', 'OCIRepository', 'HelmRepository', 'HelmChart', 'Kustomization', 'HelmRelease'] as const;
 
 export function createEngine(options: EngineOptions): Engine {
   const { cluster, clock } = options;
@@ -88,6 +89,7 @@ export function createEngine(options: EngineOptions): Engine {
     clock,
     registrations: [
       gitRepositoryController({ storage, cacheRoot: path.join(stateDir, 'git'), artifacts, packs: new PackCache(), ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
+      ociRepositoryController({ storage, artifacts, ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       helmRepositoryController({ storage, ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       helmChartController({ storage, cache: artifacts, ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       helmReleaseController({ storage, render: renderForRelease, pollMs: options.healthPollMs ?? 500 }, deps),

@@ -14,6 +14,7 @@
  * - the actions themselves are Helm's (src/helm/action), recorded in Helm 3's release storage.
  */
 import { createHash } from 'node:crypto';
+import semver from 'semver';
 import type { Condition } from '../api/conditions.js';
 import { setCondition } from '../api/conditions.js';
 import { StalledError, TransientError, WaitingError } from '../api/errors.js';
@@ -32,6 +33,7 @@ import type { ActionEnv, RenderedChart } from '../helm/action/index.js';
 import { HelmError } from '../helm/chart/errors.js';
 import { renderChart } from '../helm/render.js';
 import { loadChartArchive } from '../helm/chart/load.js';
+import { parseVersion } from '../helm/chart/semver.js';
 import { mergeMaps } from '../helm/chart/coalesce.js';
 import { parseSetInto } from '../helm/chart/strvals.js';
 import { readValues } from '../helm/chart/yaml.js';
@@ -68,7 +70,33 @@ interface Loaded {
   chartVersion: string;
   values: GoMap;
   configDigest: string;
-  helmChart: string;
+  /** `namespace/name` of the HelmChart the chart came from (none for an OCIRepository). */
+  helmChart?: string;
+  /** For a chart from an OCIRepository: the artifact's digest (helm-controller's `lastAttemptedRevisionDigest`). */
+  ociDigest?: string;
+}
+
+/**
+ * helm-controller's mutateChartWithSourceRevision: a chart from an OCIRepository gets the first
+ * 12 hex digits of the artifact digest as its version's build metadata (`6.5.0+0a1b2c3d4e5f`),
+ * so that the same version pushed again with new content is seen as a change. A semver tag in
+ * the revision must name the chart's own version.
+ */
+export function chartVersionWithDigest(chartVersion: string, revision: string): { version: string; digest: string } {
+  const version = parseVersion(chartVersion);
+  if (!version) throw new Error(`invalid chart version ${chartVersion}`);
+  const prefix = (digest: string): string => {
+    const parts = digest.split(':');
+    if (parts.length !== 2 || parts[1]!.length < 12) throw new Error(`invalid artifact revision ${revision}`);
+    return parts[1]!.slice(0, 12);
+  };
+  const at = revision.split('@');
+  const tagVersion = parseVersion(revision.includes('@') ? at[0]!.replace(/_/g, '+') : revision);
+  if (tagVersion) {
+    if (at.length !== 2 || semver.compare(tagVersion, version) !== 0) throw new Error(`artifact revision ${at[0]} does not match chart version ${chartVersion}`);
+    return { version: `${version.replace(/\+.*$/, '')}+${prefix(at[1]!)}`, digest: at[1]! };
+  }
+  return { version: `${version.replace(/\+.*$/, '')}+${prefix(revision)}`, digest: revision };
 }
 
 /** Counters kept in the status between runs (reset by a new generation or a success). */
@@ -110,6 +138,19 @@ function snapshot(r: Release): Record<string, unknown> {
         }
       : {}),
   };
+}
+
+/**
+ * `ociDigest` on history snapshots: the release in sync was made from the artifact just loaded;
+ * older ones keep the digest their snapshot had.
+ */
+function withOciDigests(history: Record<string, unknown>[], current: number, digest: string | undefined, previous: unknown[] | undefined): Record<string, unknown>[] {
+  const known = new Map<unknown, string>();
+  for (const p of (previous ?? []) as { version?: number; ociDigest?: string }[]) if (p.ociDigest) known.set(p.version, p.ociDigest);
+  return history.map((h) => {
+    const ociDigest = h.version === current ? digest : known.get(h.version);
+    return ociDigest ? { ...h, ociDigest } : h;
+  });
 }
 
 /** `valuesFrom` in order, then `values`, as helm-controller composes them. */
@@ -226,9 +267,11 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
         },
         loadChart: async ({ object }, ctx) => {
           const hr = object as HelmRelease;
-          let chartRef: { name: string; namespace: string };
+          const ns = hr.metadata.namespace ?? 'default';
+          let source: { kind: 'HelmChart' | 'OCIRepository'; name: string; namespace: string };
           if (hr.spec.chart) {
-            chartRef = helmChartNameFor(hr);
+            const chartRef = helmChartNameFor(hr);
+            source = { kind: 'HelmChart', ...chartRef };
             const tpl = hr.spec.chart.spec;
             await ctx.cluster.apply(
               {
@@ -237,7 +280,7 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
                 metadata: {
                   name: chartRef.name,
                   namespace: chartRef.namespace,
-                  labels: { ...(hr.spec.chart.metadata?.labels ?? {}), 'helm.toolkit.fluxcd.io/name': hr.metadata.name, 'helm.toolkit.fluxcd.io/namespace': hr.metadata.namespace ?? 'default' },
+                  labels: { ...(hr.spec.chart.metadata?.labels ?? {}), 'helm.toolkit.fluxcd.io/name': hr.metadata.name, 'helm.toolkit.fluxcd.io/namespace': ns },
                   ...(hr.spec.chart.metadata?.annotations ? { annotations: hr.spec.chart.metadata.annotations } : {}),
                 },
                 spec: {
@@ -252,18 +295,26 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
               },
               { fieldManager: HELM_FIELD_MANAGER, force: true },
             );
-          } else if (hr.spec.chartRef?.kind === 'HelmChart') {
-            chartRef = { name: hr.spec.chartRef.name, namespace: hr.spec.chartRef.namespace ?? hr.metadata.namespace ?? 'default' };
+          } else if (hr.spec.chartRef?.kind === 'HelmChart' || hr.spec.chartRef?.kind === 'OCIRepository') {
+            source = { kind: hr.spec.chartRef.kind, name: hr.spec.chartRef.name, namespace: hr.spec.chartRef.namespace ?? ns };
           } else {
-            throw new StalledError(HelmReasons.ArtifactFailed, `chartRef of kind '${hr.spec.chartRef?.kind}' is not supported yet: use a HelmChart`);
+            throw new StalledError(HelmReasons.ArtifactFailed, `chartRef of kind '${hr.spec.chartRef?.kind}' is not supported yet: use a HelmChart or an OCIRepository`);
           }
-          const subject = `HelmChart '${chartRef.namespace}/${chartRef.name}'`;
-          const chartObj = (await ctx.cluster.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', ...chartRef })) as HelmChart | undefined;
-          const st = chartObj?.status;
+          const subject = `${source.kind} '${source.namespace}/${source.name}'`;
+          const sourceObj = await ctx.cluster.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', ...source });
+          const st = sourceObj?.status as HelmChart['status'] | undefined;
           const ready = st?.conditions?.find((c) => c.type === 'Ready');
+          const stalled = st?.conditions?.find((c) => c.type === 'Stalled' && c.status === 'True');
           const artifact = st?.artifact as Artifact | undefined;
-          if (!chartObj || st?.observedGeneration !== chartObj.metadata.generation || ready?.status !== 'True' || !artifact) {
-            throw new WaitingError(HelmReasons.ArtifactFailed, `${subject} is not ready${ready?.message ? `: ${ready.message}` : ''}`, requeueMs);
+          // A HelmChart must be Ready at its generation. An OCIRepository's last good artifact
+          // stays usable while a newer one fails to arrive (helm-controller's isReady).
+          const usable =
+            source.kind === 'HelmChart'
+              ? sourceObj && st?.observedGeneration === sourceObj.metadata.generation && ready?.status === 'True' && artifact
+              : sourceObj && st?.observedGeneration === sourceObj.metadata.generation && !stalled && artifact;
+          if (!usable || !artifact) {
+            const why = stalled?.message ?? ready?.message;
+            throw new WaitingError(HelmReasons.ArtifactFailed, `${subject} is not ready${why ? `: ${why}` : ''}`, requeueMs);
           }
           let chart: Chart;
           try {
@@ -276,9 +327,30 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
           } catch (err) {
             throw new TransientError(HelmReasons.ArtifactFailed, `failed to load the chart of ${subject}: ${(err as Error).message}`, { cause: err });
           }
+          let chartVersion = artifact.revision;
+          let ociDigest: string | undefined;
+          if (source.kind === 'OCIRepository') {
+            // The digest goes into the chart version, so that a moved tag is an upgrade.
+            let mutated: { version: string; digest: string };
+            try {
+              mutated = chartVersionWithDigest(chart.metadata.version, artifact.revision);
+            } catch (err) {
+              throw new TransientError('ChartMutateError', (err as Error).message, { cause: err });
+            }
+            chart = { ...chart, metadata: { ...chart.metadata, version: mutated.version } };
+            chartVersion = mutated.version;
+            ociDigest = mutated.digest;
+          }
           const values = await composeValues(hr, ctx);
-          const loaded: Loaded = { chart, chartVersion: artifact.revision, values, configDigest: digestOf(values), helmChart: `${chartRef.namespace}/${chartRef.name}` };
-          return { revision: artifact.revision, data: { loaded } };
+          const loaded: Loaded = {
+            chart,
+            chartVersion,
+            values,
+            configDigest: digestOf(values),
+            ...(source.kind === 'HelmChart' ? { helmChart: `${source.namespace}/${source.name}` } : {}),
+            ...(ociDigest ? { ociDigest } : {}),
+          };
+          return { revision: chartVersion, data: { loaded } };
         },
         determine: async ({ object, data }, ctx) => {
           const hr = object as HelmRelease;
@@ -365,7 +437,7 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
           }
           const untested = hr.spec.test?.enable && !done.some((a) => a.action === 'test') && !current.hooks.some((h) => h.events.includes('test') && h.lastRun.phase);
           if (untested && current.hooks.some((h) => h.events.includes('test'))) return next('test');
-          return { revision: loaded.chartVersion, message: (data.message as string | undefined) ?? `Helm ${releaseAction ?? 'release'} ${releaseAction ? 'succeeded for release' : 'in sync:'} ${describe(current)}`, data: { next: 'done', counters: releaseAction ? { failures: 0, installFailures: 0, upgradeFailures: 0 } : counters, history: (await storage.history(target.name)).reverse().slice(0, 5).map(snapshot) } };
+          return { revision: loaded.chartVersion, message: (data.message as string | undefined) ?? `Helm ${releaseAction ?? 'release'} ${releaseAction ? 'succeeded for release' : 'in sync:'} ${describe(current)}`, data: { next: 'done', counters: releaseAction ? { failures: 0, installFailures: 0, upgradeFailures: 0 } : counters, history: withOciDigests((await storage.history(target.name)).reverse().slice(0, 5).map(snapshot), current.version, loaded.ociDigest, hr.status?.history) } };
         },
         install: async ({ object, data }, ctx) => {
           const hr = object as HelmRelease;
@@ -487,7 +559,8 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
         return {
           ...(loaded
             ? {
-                helmChart: loaded.helmChart,
+                ...(loaded.helmChart ? { helmChart: loaded.helmChart } : {}),
+                ...(loaded.ociDigest ? { lastAttemptedRevisionDigest: loaded.ociDigest } : {}),
                 lastAttemptedConfigDigest: loaded.configDigest,
                 // The v2beta1 field, still read by tools: sha1 of the values.
                 lastAttemptedValuesChecksum: createHash('sha1').update(goJson(loaded.values)).digest('hex'),

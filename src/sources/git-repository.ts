@@ -187,13 +187,14 @@ async function walkDir(root: string): Promise<{ path: string; abs: string; execu
 /** The files of an artifact tarball, in memory (for `include`). */
 export async function readArchive(bytes: Buffer): Promise<TarFile[]> {
   const files: TarFile[] = [];
+  // A throw inside the parser's callback would escape the pipeline: keep the first refusal.
+  let refusal: string | undefined;
   await pipeline(
     Readable.from(bytes),
     new tarLib.Parser({
       onReadEntry: (entry) => {
-        const refusal = unsafeEntry(entry.path, entry.type);
-        if (refusal) throw new TransientError(SourceReasons.ArchiveOperationFailed, refusal);
-        if (entry.type !== 'File' && entry.type !== 'OldFile') {
+        refusal ??= unsafeEntry(entry.path, entry.type);
+        if (refusal || (entry.type !== 'File' && entry.type !== 'OldFile')) {
           entry.resume();
           return;
         }
@@ -203,6 +204,7 @@ export async function readArchive(bytes: Buffer): Promise<TarFile[]> {
       },
     }),
   );
+  if (refusal) throw new TransientError(SourceReasons.ArchiveOperationFailed, refusal);
   return files;
 }
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import { fluxKinds } from '../../src/api/kinds.js';
 import type { Schema } from '../../src/api/crd-schemas.js';
-import { gitRepositorySpec, helmChartSpec, helmReleaseSpec, helmRepositorySpec, kustomizationSpec } from '../../src/api/crd-schemas.js';
+import { gitRepositorySpec, helmChartSpec, helmReleaseSpec, ociRepositorySpec, helmRepositorySpec, kustomizationSpec } from '../../src/api/crd-schemas.js';
 
 const metadata = { name: 'sample', namespace: 'apps' };
 
@@ -29,6 +29,25 @@ const samples: Record<string, { schema: Schema; obj: KubeObject }> = {
         ref: { branch: 'main' },
         verify: { mode: 'HEAD', secretRef: { name: 'keys' } },
         include: [{ repository: { name: 'other' }, fromPath: 'a', toPath: 'b' }],
+      },
+    },
+  },
+  OCIRepository: {
+    schema: ociRepositorySpec,
+    obj: {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'OCIRepository',
+      metadata,
+      spec: {
+        url: 'oci://ghcr.io/stefanprodan/manifests/podinfo',
+        interval: '5m',
+        timeout: '60s',
+        provider: 'generic',
+        ref: { semver: '>=6.0.0', semverFilter: '.*' },
+        layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
+        secretRef: { name: 'regcred' },
+        certSecretRef: { name: 'tls' },
+        verify: { provider: 'cosign', secretRef: { name: 'keys' }, matchOIDCIdentity: [{ issuer: '^https://token.actions.githubusercontent.com$', subject: '^https://github.com/stefanprodan/podinfo.*$' }] },
       },
     },
   },

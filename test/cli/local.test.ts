@@ -279,6 +279,7 @@ data.replicas
 ► fluxion:v0.1.0
 ► checking crds
 ✔ gitrepositories.source.toolkit.fluxcd.io/v1
+✔ ocirepositories.source.toolkit.fluxcd.io/v1
 ✔ helmrepositories.source.toolkit.fluxcd.io/v1
 ✔ helmcharts.source.toolkit.fluxcd.io/v1
 ✔ kustomizations.kustomize.toolkit.fluxcd.io/v1
@@ -306,6 +307,7 @@ data.replicas
 ✔ Kustomization/flux-system/app finalizers deleted 
 ► deleting toolkit.fluxcd.io custom resource definitions
 ✔ CustomResourceDefinition/gitrepositories.source.toolkit.fluxcd.io deleted 
+✔ CustomResourceDefinition/ocirepositories.source.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/helmrepositories.source.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/helmcharts.source.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/kustomizations.kustomize.toolkit.fluxcd.io deleted 

@@ -343,22 +343,10 @@ spec:
   });
 });
 
-describe('fluxion against a cluster running Flux’s other source kinds', () => {
+describe('fluxion trace with an OCIRepository source', () => {
   it('trace renders an OCIRepository source with its origin, as flux’s own golden (cmd/flux/testdata/trace/helmrelease-oci.golden)', async () => {
     const h = await startCliHarness();
     try {
-      // fluxion serves no OCIRepository; a cluster running Flux does: install a CRD for it.
-      await h.cluster.create({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: { name: 'ocirepositories.source.toolkit.fluxcd.io' },
-        spec: {
-          group: 'source.toolkit.fluxcd.io',
-          names: { kind: 'OCIRepository', plural: 'ocirepositories', singular: 'ocirepository', listKind: 'OCIRepositoryList' },
-          scope: 'Namespaced',
-          versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-        },
-      });
       const digest = 'sha256:dbdb109711ffb3be77504d2670dbe13c24dd63d8d7f1fb489d350e5bfe930dd3';
       await h.seed(
         { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', metadata: { name: 'flux-system', namespace: 'flux-system' }, spec: { interval: '10m0s', provider: 'generic', ref: { tag: '1.2.3' }, timeout: '60s', url: 'oci://ghcr.io/example/repo' } },

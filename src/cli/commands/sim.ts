@@ -26,9 +26,11 @@ Flags:
                           'flux bootstrap' lays it out (the files on disk, uncommitted included)
   --path PATH             with --repo: the cluster directory to apply, e.g. clusters/production
   --branch NAME           with --repo: the branch the repository's own GitRepository names (main)
-  --source URL=LOCATION   fetch a GitRepository from LOCATION (URL, file:// URL or directory), or
-                          a HelmRepository from LOCATION (a local chart repository URL),
-                          instead of URL (or NAMESPACE/NAME=LOCATION); repeatable
+  --source URL=LOCATION   fetch a GitRepository from LOCATION (URL, file:// URL or directory),
+                          a HelmRepository from LOCATION (a local chart repository URL), or an
+                          OCIRepository from LOCATION (oci://HOST/PATH, http://HOST/PATH for a
+                          plain-HTTP registry) instead of URL (or NAMESPACE/NAME=LOCATION);
+                          repeatable
   --serve PORT            serve the simulator as a Kubernetes API on http://127.0.0.1:PORT
                           (0 picks a free port) for kubectl, k9s and fluxion; runs until
                           SIGINT/SIGTERM (or, with --until-ready, until ready)

@@ -42,7 +42,6 @@ export const GIT: CliKind = {
   withSource: false,
   readyColumns: (o) => truncatedStatus(o),
 };
-/** Served by Flux's source-controller, not by fluxion: read and toggled when a cluster has them. */
 export const OCI: CliKind = {
   kind: 'OCIRepository',
   apiVersion: 'source.toolkit.fluxcd.io/v1',
@@ -52,6 +51,7 @@ export const OCI: CliKind = {
   withSource: false,
   readyColumns: (o) => truncatedStatus(o),
 };
+/** Served by Flux's source-controller, not by fluxion: read and toggled when a cluster has them. */
 export const BUCKET: CliKind = {
   kind: 'Bucket',
   apiVersion: 'source.toolkit.fluxcd.io/v1',

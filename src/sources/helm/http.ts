@@ -29,6 +29,21 @@ export class HttpStatusError extends Error {
   }
 }
 
+/** A response's body, refused (and the connection dropped) past `maxBytes`. */
+export async function readBody(res: http.IncomingMessage, maxBytes: number | undefined, tooLarge: (limit: number) => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res) {
+    size += (chunk as Buffer).length;
+    if (maxBytes && size > maxBytes) {
+      res.destroy();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** The body of `url`, or an error naming the URL (never the credentials). */
 export async function httpGet(url: string, options: { credentials?: HttpCredentials; timeoutMs?: number; maxBytes?: number; accept?: string; bearer?: string } = {}): Promise<Buffer> {
   const creds = options.credentials ?? {};
@@ -65,17 +80,7 @@ export async function httpGet(url: string, options: { credentials?: HttpCredenti
       const challenge = res.headers['www-authenticate'];
       throw new HttpStatusError(url, status, Array.isArray(challenge) ? challenge[0] : challenge);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res) {
-      size += (chunk as Buffer).length;
-      if (options.maxBytes && size > options.maxBytes) {
-        res.destroy();
-        throw new Error(`failed to fetch ${url} : size exceeds the ${options.maxBytes} bytes limit`);
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks);
+    return readBody(res, options.maxBytes, (limit) => new Error(`failed to fetch ${url} : size exceeds the ${limit} bytes limit`));
   }
   throw new Error(`failed to fetch ${url} : stopped after 10 redirects`);
 }
