@@ -5,7 +5,8 @@
  */
 import { parseDuration } from '../api/duration.js';
 
-export type FlagType = 'string' | 'bool' | 'int' | 'float' | 'duration' | 'strings';
+/** `strings` splits on commas (pflag's StringSlice); `stringArray` takes each value whole (StringArray). */
+export type FlagType = 'string' | 'bool' | 'int' | 'float' | 'duration' | 'strings' | 'stringArray';
 
 export interface FlagSpec {
   type: FlagType;
@@ -56,6 +57,8 @@ export function parseFlags(argv: readonly string[], specs: Record<string, FlagSp
     if (spec.type === 'strings') {
       const prev = (values[name] as string[] | undefined) ?? [];
       values[name] = [...prev, ...raw.split(',').filter((s) => s !== '')];
+    } else if (spec.type === 'stringArray') {
+      values[name] = [...((values[name] as string[] | undefined) ?? []), raw];
     } else values[name] = convert(name, spec, raw);
   };
   for (let i = 0; i < argv.length; i++) {
@@ -101,7 +104,7 @@ export function parseFlags(argv: readonly string[], specs: Record<string, FlagSp
 /** The `Flags:` section of a command's help, one line per flag, as cobra prints it. */
 export function flagHelp(specs: Record<string, FlagSpec>): string {
   const rows = Object.entries(specs).map(([name, s]) => {
-    const left = `${s.short ? `-${s.short}, ` : '    '}--${name}${s.type === 'bool' ? '' : ` ${s.type === 'strings' ? 'strings' : s.type}`}`;
+    const left = `${s.short ? `-${s.short}, ` : '    '}--${name}${s.type === 'bool' ? '' : ` ${s.type}`}`;
     const def = s.default === undefined || s.default === '' || s.default === false ? '' : ` (default ${Array.isArray(s.default) ? `[${s.default.join(',')}]` : String(s.default)})`;
     return [left, `${s.help}${def}${s.env ? ` [$${s.env}]` : ''}`] as const;
   });

@@ -11,6 +11,7 @@ export type Behaviour = { ready: true; revision: string } | { ready: false; reas
 
 const KINDS: [string, string][] = [
   ['source.toolkit.fluxcd.io/v1', 'GitRepository'],
+  ['source.toolkit.fluxcd.io/v1', 'OCIRepository'],
   ['source.toolkit.fluxcd.io/v1', 'HelmRepository'],
   ['source.toolkit.fluxcd.io/v1', 'HelmChart'],
   ['kustomize.toolkit.fluxcd.io/v1', 'Kustomization'],
@@ -19,6 +20,7 @@ const KINDS: [string, string][] = [
 
 const SUCCESS: Record<string, [string, (rev: string) => string]> = {
   GitRepository: ['Succeeded', (r) => `stored artifact for revision '${r}'`],
+  OCIRepository: ['Succeeded', (r) => `stored artifact for digest '${r}'`],
   HelmRepository: ['Succeeded', (r) => `stored artifact: revision '${r}'`],
   HelmChart: ['ChartPullSucceeded', (r) => `pulled chart with version '${r}'`],
   Kustomization: ['ReconciliationSucceeded', (r) => `Applied revision: ${r}`],

@@ -196,10 +196,6 @@ describe('OCIRepository', () => {
     await start({ username: 'flux', password: 's3cret' });
     await pushArtifact(client, 'latest', files({ 'x.yaml': 'x: 1\n' }));
     const dockerconfig = JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('flux:s3cret').toString('base64') } } });
-    await cluster.create(ociRepository('anonymous', {}));
-    await until(async () => (await condition('anonymous'))?.status === 'False', 'refused');
-    expect((await condition('anonymous'))?.message).toContain('401');
-
     await cluster.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'regcred', namespace: 'apps' }, type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': dockerconfig } });
     await cluster.create(ociRepository('with-secret', { secretRef: { name: 'regcred' } }));
     await cluster.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'puller', namespace: 'apps' }, imagePullSecrets: [{ name: 'regcred' }] });
@@ -208,6 +204,10 @@ describe('OCIRepository', () => {
     await until(async () => (await condition('with-secret'))?.status === 'True' && (await condition('with-sa'))?.status === 'True' && (await condition('missing-secret'))?.status === 'False', 'authenticated');
     expect(await condition('missing-secret')).toMatchObject({ reason: 'AuthenticationFailed', message: "secret 'apps/nope' not found" });
     expect(registry.requests).toContain('GET /token');
+    // The tokens those credentials got are theirs: an object without credentials is refused.
+    await cluster.create(ociRepository('anonymous', {}));
+    await until(async () => (await condition('anonymous'))?.status === 'False', 'refused');
+    expect((await condition('anonymous'))?.message).toContain('401');
   });
 
   describe('as the chart of a HelmRelease (chartRef)', () => {

@@ -1,20 +1,27 @@
 /**
- * `fluxion create source git|kustomization`: builds the object as `flux create` does and either
- * prints it (`--export`, YAML exactly like flux's) or applies it and waits for it to be Ready.
+ * `fluxion create source git|oci|kustomization`: builds the object as `flux create` does and
+ * either prints it (`--export`, YAML exactly like flux's) or applies it and waits for it to be Ready.
  */
 import { formatDuration } from '../../api/duration.js';
 import type { KubeObject } from '../../api/meta.js';
 import { ApiError } from '../../cluster/errors.js';
 import { CommandError, defineCommand } from '../output/command.js';
 import type { CommandContext } from '../output/command.js';
-import { GIT, KUSTOMIZATION, statusOf } from '../output/kinds.js';
+import { GIT, KUSTOMIZATION, OCI, statusOf } from '../output/kinds.js';
 import type { CliKind } from '../output/kinds.js';
+import { OCI_PROVIDERS } from '../output/oci-access.js';
 import { isObjectReady } from '../output/readiness.js';
 import { waitForObject } from '../output/wait.js';
 import { exportYaml } from '../output/yaml.js';
 
-const GIT_FLAGS = ['url', 'branch', 'tag', 'tag-semver', 'semver', 'commit', 'ref-name', 'secret-ref', 'ignore-paths', 'recurse-submodules', 'provider'];
-const KS_FLAGS = ['source', 'path', 'prune', 'wait', 'health-check-timeout', 'target-namespace', 'depends-on', 'service-account', 'retry-interval'];
+/** The flags each kind takes (the others are refused, as cobra refuses another command's flags). */
+const KIND_FLAGS = {
+  git: ['url', 'branch', 'tag', 'tag-semver', 'semver', 'commit', 'ref-name', 'secret-ref', 'ignore-paths', 'recurse-submodules', 'provider'],
+  oci: ['url', 'tag', 'tag-semver', 'digest', 'secret-ref', 'cert-ref', 'proxy-secret-ref', 'service-account', 'ignore-paths', 'provider', 'insecure', 'layer-selector'],
+  kustomization: ['source', 'path', 'prune', 'wait', 'health-check-timeout', 'target-namespace', 'depends-on', 'service-account', 'retry-interval'],
+} as const;
+type CreateKind = keyof typeof KIND_FLAGS;
+const KIND_SPECIFIC: readonly string[] = [...new Set(Object.values(KIND_FLAGS).flat())];
 
 /** `--label a=b,c=d` → labels, as flux's parseLabels. */
 function labelsOf(ctx: CommandContext): Record<string, string> | undefined {
@@ -72,6 +79,54 @@ export function gitRepositoryFrom(ctx: CommandContext, name: string): KubeObject
   };
 }
 
+/** The object without its undefined fields (Go's `omitempty`). */
+function defined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** flux's parseLayerSelector: `<media-type>:<operation>`, the operation `extract` or `copy`. */
+function layerSelectorOf(selector: string): { mediaType: string; operation: string } | undefined {
+  if (!selector) return undefined;
+  const i = selector.indexOf(':');
+  const mediaType = i < 0 ? '' : selector.slice(0, i);
+  const operation = i < 0 ? '' : selector.slice(i + 1);
+  if (!mediaType || !operation) throw new CommandError(`invalid --layer-selector "${selector}": must be in the format '<media-type>:<operation>'`);
+  if (operation !== 'extract' && operation !== 'copy') throw new CommandError(`invalid --layer-selector "${selector}": operation must be "extract" or "copy"`);
+  return { mediaType, operation };
+}
+
+/** An OCIRepository as `flux create source oci` builds it (the provider defaults to `generic`). */
+export function ociRepositoryFrom(ctx: CommandContext, name: string): KubeObject {
+  const f = (k: string): string | undefined => (ctx.flags[k] as string | undefined) || undefined;
+  const url = f('url');
+  if (!url) throw new CommandError('url is required');
+  if (!f('tag') && !f('tag-semver') && !f('digest')) throw new CommandError('--tag, --tag-semver or --digest is required');
+  const provider = f('provider') ?? 'generic';
+  if (!(OCI_PROVIDERS as readonly string[]).includes(provider)) throw new CommandError(`invalid argument "${provider}" for "--provider" flag: source OCI provider '${provider}' is not supported, must be one of: ${OCI_PROVIDERS.join(', ')}`);
+  const layerSelector = layerSelectorOf(f('layer-selector') ?? '');
+  const ignore = (ctx.flags['ignore-paths'] as string[] | undefined) ?? [];
+  const secret = (k: string): { name: string } | undefined => (f(k) ? { name: f(k)! } : undefined);
+  return {
+    apiVersion: OCI.apiVersion,
+    kind: OCI.kind,
+    metadata: meta(ctx, name),
+    spec: defined({
+      certSecretRef: secret('cert-ref'),
+      ignore: ignore.length ? ignore.join('\n') : undefined,
+      insecure: ctx.flags.insecure === true ? true : undefined,
+      interval: formatDuration(Number(ctx.flags.interval)),
+      layerSelector,
+      provider,
+      proxySecretRef: secret('proxy-secret-ref'),
+      // flux sets every reference it is given; source-controller prefers digest, then semver, then tag.
+      ref: defined({ digest: f('digest'), semver: f('tag-semver'), tag: f('tag') }),
+      secretRef: secret('secret-ref'),
+      serviceAccountName: f('service-account'),
+      url,
+    }),
+  };
+}
+
 /** `[<kind>/]<name>[.<namespace>]`, kind GitRepository by default (flux's KustomizationSource). */
 function parseSource(s: string): { kind: string; name: string; namespace?: string } {
   const slash = s.indexOf('/');
@@ -118,19 +173,26 @@ export function kustomizationFrom(ctx: CommandContext, name: string): KubeObject
   };
 }
 
-/** Creates or updates (spec, labels) the object; returns `created` or `updated`. */
+/**
+ * Creates the object, or replaces the spec and labels of the one there (as flux's upserts do: a
+ * replaced spec leaves no stale field behind, e.g. `ref.tag` when switching to `--digest`).
+ */
 async function upsert(ctx: CommandContext, obj: KubeObject): Promise<'created' | 'updated'> {
   const cluster = await ctx.cluster();
-  const existing = await cluster.get({ apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace! });
+  const ref = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace! };
+  let existing = await cluster.get(ref);
   if (!existing) {
     try {
       await cluster.create(obj);
       return 'created';
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 409)) throw err;
+      existing = await cluster.get(ref);
+      if (!existing) throw err;
     }
   }
-  await cluster.patch({ apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace! }, { metadata: { labels: obj.metadata.labels ?? {} }, spec: obj.spec }, 'merge');
+  const { labels: _old, ...metadata } = existing.metadata;
+  await cluster.update({ ...existing, metadata: { ...metadata, ...(obj.metadata.labels ? { labels: obj.metadata.labels } : {}) }, spec: obj.spec });
   return 'updated';
 }
 
@@ -149,14 +211,20 @@ async function applyAndWait(ctx: CommandContext, kind: CliKind, obj: KubeObject,
 export const createCommand = defineCommand({
   name: 'create',
   summary: 'Create or update sources and resources',
-  description: `The create sub-commands generate sources and resources: with --export they print the YAML,
+  description: `The create sub-commands generate sources (GitRepository, OCIRepository) and Kustomizations: with --export they print the YAML,
 otherwise they apply it and wait for the object to be Ready.`,
-  usageLine: 'fluxion create source git NAME --url URL --branch|--tag|--tag-semver|--commit|--ref-name REF | create kustomization NAME --source SRC [--path ./p] [--prune] [flags]',
+  usageLine: 'fluxion create source git NAME --url URL --branch|--tag|--tag-semver|--commit|--ref-name REF | create source oci NAME --url oci://HOST/REPO --tag|--tag-semver|--digest REF | create kustomization NAME --source SRC [--path ./p] [--prune] [flags]',
   examples: `  # Print a GitRepository that follows the main branch
   fluxion create source git podinfo --url=https://github.com/stefanprodan/podinfo --branch=main --interval=1m --export
 
   # Create a GitRepository that follows the latest 6.x tag, and wait for its artifact
   fluxion create source git podinfo --url=https://github.com/stefanprodan/podinfo --tag-semver=">=6.0.0 <7.0.0"
+
+  # Follow a tag of a public artifact repository
+  fluxion create source oci podinfo --url=oci://ghcr.io/stefanprodan/manifests/podinfo --tag=6.6.2 --interval=10m
+
+  # Follow the newest 1.x artifact pushed to a plain-HTTP registry on this machine
+  fluxion create source oci app --url=oci://localhost:5000/app --tag-semver=">=1.0.0 <2.0.0" --insecure
 
   # Create a Kustomization from a GitRepository at a given path
   fluxion create kustomization podinfo --source=GitRepository/podinfo --path="./kustomize" --prune=true --interval=5m`,
@@ -164,17 +232,22 @@ otherwise they apply it and wait for the object to be Ready.`,
     interval: { type: 'duration', default: '1m0s', help: 'source sync interval' },
     export: { type: 'bool', help: 'export in YAML format to stdout' },
     label: { type: 'strings', help: 'set labels on the resource (can specify multiple labels with commas: label1=value1,label2=value2)' },
-    url: { type: 'string', help: 'git address, e.g. ssh://git@host/org/repository' },
+    url: { type: 'string', help: 'git address, e.g. ssh://git@host/org/repository, or the OCI repository URL, e.g. oci://ghcr.io/org/manifests/app' },
     branch: { type: 'string', help: 'git branch' },
-    tag: { type: 'string', help: 'git tag' },
-    'tag-semver': { type: 'string', help: 'git tag semver range' },
+    tag: { type: 'string', help: 'git tag, or the OCI artifact tag' },
+    'tag-semver': { type: 'string', help: 'git tag semver range, or the OCI artifact tag semver range' },
+    digest: { type: 'string', help: 'the OCI artifact digest' },
     semver: { type: 'string', help: 'git tag semver range (alias of --tag-semver)' },
     'ref-name': { type: 'string', help: 'git reference name' },
     commit: { type: 'string', help: 'git commit' },
-    'secret-ref': { type: 'string', help: 'the name of an existing secret containing SSH or basic credentials' },
+    'secret-ref': { type: 'string', help: "the name of an existing secret containing SSH or basic credentials, or for OCI the Kubernetes image pull secret (type 'kubernetes.io/dockerconfigjson')" },
+    'cert-ref': { type: 'string', help: 'the name of a secret to use for TLS certificates (OCI)' },
+    'proxy-secret-ref': { type: 'string', help: 'the name of an existing secret containing the proxy address and credentials (OCI)' },
+    insecure: { type: 'bool', help: 'for when connecting to a non-TLS registries over plain HTTP (OCI)' },
+    'layer-selector': { type: 'string', help: "the OCI artifact layer selector in the format '<media-type>:<operation>'" },
     'ignore-paths': { type: 'strings', help: 'set paths to ignore in git resource (can specify multiple paths with commas: path1,path2)' },
     'recurse-submodules': { type: 'bool', help: 'when enabled, configures the GitRepository source to initialize and include Git submodules' },
-    provider: { type: 'string', help: 'the Git provider name (generic, azure, github)' },
+    provider: { type: 'string', help: 'the Git provider name (generic, azure, github), or the OCI provider name (generic, aws, azure, gcp; default generic)' },
     source: { type: 'string', help: "source that contains the Kubernetes manifests in the format '[<kind>/]<name>.<namespace>', where kind must be one of: (GitRepository, OCIRepository, Bucket, ExternalArtifact), if kind is not specified it defaults to GitRepository" },
     path: { type: 'string', default: './', help: 'path to the directory containing a kustomization.yaml file' },
     prune: { type: 'bool', help: 'enable garbage collection' },
@@ -182,19 +255,36 @@ otherwise they apply it and wait for the object to be Ready.`,
     'health-check-timeout': { type: 'duration', default: '2m0s', help: 'timeout of health checking operations' },
     'target-namespace': { type: 'string', help: 'overrides the namespace of all Kustomization objects reconciled by this Kustomization' },
     'depends-on': { type: 'strings', help: "Kustomization that must be ready before this Kustomization can be applied, supported formats '<name>' and '<namespace>/<name>'" },
-    'service-account': { type: 'string', help: 'the name of the service account to impersonate when reconciling this Kustomization' },
+    'service-account': { type: 'string', help: 'the name of the service account to impersonate when reconciling this Kustomization, or for OCI the one that refers to an image pull secret' },
     'retry-interval': { type: 'duration', help: 'the interval at which to retry a previously failed reconciliation' },
   },
   async run(ctx) {
     const [first, second, third, ...extra] = ctx.args;
-    const isGit = (first === 'source' || first === 'sources') && second === 'git';
-    const isKs = first === 'kustomization' || first === 'ks';
-    if (!isGit && !isKs) throw new CommandError(first ? `unknown kind "${[first, second].filter(Boolean).join(' ')}" for "fluxion create": one of source git, kustomization` : 'a kind is required: fluxion create source git|kustomization NAME');
-    const name = isGit ? third : second;
-    if (!name) throw new CommandError(`${isGit ? 'GitRepository source' : 'Kustomization'} name is required`);
-    if ((isGit ? extra : [third, ...extra]).some((a) => a !== undefined)) throw new CommandError('accepts 1 arg(s)');
-    const foreign = (isGit ? KS_FLAGS : GIT_FLAGS).filter((f) => ctx.flags[f] !== undefined && !(f === 'path' && ctx.flags.path === './') && !(f === 'health-check-timeout' && ctx.flags[f] === 120_000));
-    if (foreign.length) throw new CommandError(`unknown flag: --${foreign[0]} for "fluxion create ${isGit ? 'source git' : 'kustomization'}"`);
+    const isSource = first === 'source' || first === 'sources';
+    const kind: CreateKind | undefined = isSource && second === 'git' ? 'git' : isSource && second === 'oci' ? 'oci' : first === 'kustomization' || first === 'ks' ? 'kustomization' : undefined;
+    if (!kind) throw new CommandError(first ? `unknown kind "${[first, second].filter(Boolean).join(' ')}" for "fluxion create": one of source git, source oci, kustomization` : 'a kind is required: fluxion create source git|source oci|kustomization NAME');
+    const isGit = kind === 'git';
+    const name = kind === 'kustomization' ? second : third;
+    if (!name) throw new CommandError(kind === 'git' ? 'GitRepository source name is required' : kind === 'oci' ? 'name is required' : 'Kustomization name is required');
+    if ((kind === 'kustomization' ? [third, ...extra] : extra).some((a) => a !== undefined)) throw new CommandError('accepts 1 arg(s)');
+    const allowed: readonly string[] = KIND_FLAGS[kind];
+    const isDefault = (f: string): boolean => (f === 'path' && ctx.flags.path === './') || (f === 'health-check-timeout' && ctx.flags[f] === 120_000);
+    const foreign = KIND_SPECIFIC.filter((f) => !allowed.includes(f) && ctx.flags[f] !== undefined && !isDefault(f));
+    if (foreign.length) throw new CommandError(`unknown flag: --${foreign[0]} for "fluxion create ${kind === 'kustomization' ? kind : `source ${kind}`}"`);
+    if (kind === 'oci') {
+      const obj = ociRepositoryFrom(ctx, name);
+      if (ctx.flags.export === true) {
+        ctx.io.stdout.write(exportYaml(obj));
+        return 0;
+      }
+      // flux prints no "generating" line for an OCIRepository.
+      const done = await applyAndWait(ctx, OCI, obj, 'OCIRepository');
+      ctx.log.success('OCIRepository reconciliation completed');
+      const artifact = statusOf(done).artifact as { revision?: string } | undefined;
+      if (!artifact) throw new CommandError('no artifact was found');
+      ctx.log.success(`fetched revision: ${artifact.revision ?? ''}`);
+      return 0;
+    }
     if (isGit) {
       const obj = gitRepositoryFrom(ctx, name);
       if (ctx.flags.export === true) {

@@ -72,7 +72,7 @@ interface RequestOptions {
   maxBytes?: number;
 }
 
-/** Registry tokens by host and scope, reused until the registry refuses one. */
+/** Registry tokens by identity, host, repository and scope, reused until the registry refuses one. */
 const tokens = new Map<string, string>();
 
 function challengeParams(header: string): Record<string, string> {
@@ -160,8 +160,10 @@ export class RegistryClient {
    */
   private async request(path: string, options: RequestOptions, expect: number[], scope: 'pull' | 'pull,push' = 'pull'): Promise<Response> {
     const url = path.startsWith('http') ? path : this.url(path);
-    const key = `${this.ref.host}/${this.ref.repository}:${scope}`;
     const creds = this.credentials;
+    // Tokens are per identity too: one object's credentials must never read for another's.
+    const identity = creds?.username !== undefined ? createHash('sha256').update(`${creds.username}\0${creds.password ?? ''}`).digest('hex') : 'anonymous';
+    const key = `${identity}@${this.ref.host}/${this.ref.repository}:${scope}`;
     const basic = creds?.username !== undefined ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}` : undefined;
     let authorization = tokens.has(key) ? `Bearer ${tokens.get(key)}` : basic;
     for (let attempt = 0; ; attempt++) {
