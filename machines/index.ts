@@ -39,6 +39,19 @@ export const helmChartMachine = createLifecycleMachine({
   shortCircuit: ['fetchChart'],
 });
 
+/**
+ * ArtifactGenerator (source-watcher): read the sources' artifacts; when neither they, the spec
+ * nor the generated ExternalArtifacts moved, stop there. Otherwise build one artifact per entry
+ * and write the ExternalArtifacts (telling only the consumers of those whose revision moved),
+ * removing those no longer listed.
+ */
+export const artifactGeneratorMachine = createLifecycleMachine({
+  id: 'artifactGenerator',
+  description: 'ArtifactGenerator: observe the sources, build the artifacts when anything moved, write the ExternalArtifacts, tell their consumers.',
+  steps: ['observeSources', 'buildArtifacts', 'applyArtifacts'],
+  shortCircuit: ['observeSources'],
+});
+
 /** Kustomization: dependencies, artifact, build, staged apply, prune, then health checks. */
 export const kustomizationMachine = createLifecycleMachine({
   id: 'kustomization',
@@ -67,6 +80,7 @@ export const machines = {
   ociRepository: ociRepositoryMachine,
   helmRepository: helmRepositoryMachine,
   helmChart: helmChartMachine,
+  artifactGenerator: artifactGeneratorMachine,
   kustomization: kustomizationMachine,
   helmRelease: helmReleaseMachine,
 } as const;

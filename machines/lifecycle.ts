@@ -186,6 +186,9 @@ export const lifecycleSetup = setup({
     uninstall: notProvided('uninstall'),
     unlock: notProvided('unlock'),
     correctDrift: notProvided('correctDrift'),
+    observeSources: notProvided('observeSources'),
+    buildArtifacts: notProvided('buildArtifacts'),
+    applyArtifacts: notProvided('applyArtifacts'),
     finalize: fromPromise<void, { object: KubeObject; env?: unknown }>(async () => {
       throw new Error('effect "finalize" was not provided');
     }),

@@ -143,7 +143,7 @@ const remediation = (): Schema => obj({ retries: int(), ignoreTestFailures: bool
 export const helmReleaseSpec: Schema = obj(
   {
     chart: obj({ spec: obj(chartTemplate(), ['chart', 'sourceRef']), metadata: obj({ labels: stringMap(), annotations: stringMap() }) }, ['spec']),
-    chartRef: obj({ apiVersion: str(), kind: enumOf(['OCIRepository', 'HelmChart']), name: str(), namespace: str() }, ['kind', 'name']),
+    chartRef: obj({ apiVersion: str(), kind: enumOf(['OCIRepository', 'HelmChart', 'ExternalArtifact']), name: str(), namespace: str() }, ['kind', 'name']),
     interval: duration('How often to reconcile.'),
     kubeConfig: open(),
     suspend: bool(),
@@ -166,4 +166,50 @@ export const helmReleaseSpec: Schema = obj(
     postRenderers: arr(open()),
   },
   ['interval'],
+);
+
+export const externalArtifactSpec: Schema = obj({
+  sourceRef: obj({ apiVersion: str(), kind: str(), name: str(), namespace: str() }, ['kind', 'name'], { description: 'The object the artifact is generated for.' }),
+});
+
+const aliasRef = (description: string): Schema => str({ pattern: '^@([a-z0-9]([a-z0-9_-]*[a-z0-9])?)$', maxLength: 64, description });
+
+export const artifactGeneratorSpec: Schema = obj(
+  {
+    commonMetadata: obj({ labels: stringMap(), annotations: stringMap() }),
+    sources: arr(
+      obj(
+        {
+          alias: str({ pattern: '^[a-z0-9]([a-z0-9_-]*[a-z0-9])?$', maxLength: 63, description: 'How copy operations name the source (@alias).' }),
+          name: str({ pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$', maxLength: 253 }),
+          namespace: str({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63, minLength: 1 }),
+          kind: enumOf(['Bucket', 'GitRepository', 'OCIRepository', 'HelmChart', 'ExternalArtifact']),
+        },
+        ['alias', 'name', 'kind'],
+      ),
+    ),
+    pathPattern: str({ pattern: '^@([a-z0-9]([a-z0-9_-]*[a-z0-9])?)/(.*)$', maxLength: 1024 }),
+    artifacts: arr(
+      obj(
+        {
+          name: str({ minLength: 1, maxLength: 253, description: 'Name of the ExternalArtifact generated.' }),
+          revision: aliasRef('Take the revision of this source (@alias) instead of latest@<digest>.'),
+          originRevision: aliasRef("Record this source's revision (@alias) as the artifact's org.opencontainers.image.revision."),
+          copy: arr(
+            obj(
+              {
+                from: str({ pattern: '^@([a-z0-9]([a-z0-9_-]*[a-z0-9])?)/(.*)$', minLength: 1, maxLength: 1024, description: '@alias/<glob or path>' }),
+                to: str({ pattern: '^@(artifact)/(.*)$', minLength: 1, maxLength: 1024, description: '@artifact/<path>; a trailing / names a directory.' }),
+                exclude: { ...arr(str()), maxItems: 100 },
+                strategy: enumOf(['Overwrite', 'Merge', 'Extract']),
+              },
+              ['from', 'to'],
+            ),
+          ),
+        },
+        ['name', 'copy'],
+      ),
+    ),
+  },
+  ['sources', 'artifacts'],
 );

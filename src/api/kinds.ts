@@ -17,6 +17,9 @@ import { convertKustomization, defaultKustomization, kustomizationRetryIntervalM
 import type { KustomizationSpec } from './kinds/kustomization.js';
 import { convertHelmRelease, defaultHelmRelease, helmReleaseTimeoutMs, validateHelmRelease } from './kinds/helm-release.js';
 import type { HelmReleaseSpec } from './kinds/helm-release.js';
+import { convertExternalArtifact, defaultExternalArtifact, validateExternalArtifact } from './kinds/external-artifact.js';
+import { convertArtifactGenerator, defaultArtifactGenerator, validateArtifactGenerator } from './kinds/artifact-generator.js';
+import type { ArtifactGeneratorSpec } from './kinds/artifact-generator.js';
 
 /** An `additionalPrinterColumns` entry, as `kubectl get` shows it. */
 export interface PrinterColumn {
@@ -173,8 +176,38 @@ export const HelmReleaseKind: FluxKind = defineKind({
   validate: validateHelmRelease,
 });
 
-/** The first wave of Flux kinds, in the order their CRDs are installed. */
-export const fluxKinds: readonly FluxKind[] = [GitRepositoryKind, OCIRepositoryKind, HelmRepositoryKind, HelmChartKind, KustomizationKind, HelmReleaseKind];
+/** `externalartifacts.source.toolkit.fluxcd.io`: written by its producer (an ArtifactGenerator), reconciled by nobody. */
+export const ExternalArtifactKind: FluxKind = defineKind({
+  group: 'source.toolkit.fluxcd.io',
+  kind: 'ExternalArtifact',
+  plural: 'externalartifacts',
+  singular: 'externalartifact',
+  shortNames: ['ea'],
+  categories: ['flux', 'all'],
+  storageVersion: 'v1',
+  versions: ['v1'],
+  printerColumns: [...ready, { name: 'Source', type: 'string', jsonPath: '.spec.sourceRef.name' }],
+  convert: (o) => defaultExternalArtifact(convertExternalArtifact(o)),
+  validate: validateExternalArtifact,
+});
+
+/** `artifactgenerators.source.extensions.fluxcd.io` (Flux's source-watcher). */
+export const ArtifactGeneratorKind: FluxKind = defineKind({
+  group: 'source.extensions.fluxcd.io',
+  kind: 'ArtifactGenerator',
+  plural: 'artifactgenerators',
+  singular: 'artifactgenerator',
+  shortNames: ['ag'],
+  categories: ['flux', 'all'],
+  storageVersion: 'v1beta1',
+  versions: ['v1beta1'],
+  printerColumns: ready,
+  convert: (o) => defaultArtifactGenerator(convertArtifactGenerator(o)),
+  validate: validateArtifactGenerator,
+});
+
+/** The Flux kinds fluxion serves, in the order their CRDs are installed. */
+export const fluxKinds: readonly FluxKind[] = [GitRepositoryKind, OCIRepositoryKind, HelmRepositoryKind, HelmChartKind, ExternalArtifactKind, ArtifactGeneratorKind, KustomizationKind, HelmReleaseKind];
 
 /** The registry entry serving `apiVersion`/`kind`, or undefined (unknown kind or unserved version). */
 export function fluxKindOf(apiVersion: string, kind: string): FluxKind | undefined {
@@ -218,7 +251,7 @@ function specOf(obj: KubeObject): Record<string, unknown> {
 /**
  * The sources an object reads from, with namespaces defaulted to the object's own:
  * Kustomization `sourceRef`, HelmChart `sourceRef`, HelmRelease `chartRef` or the HelmChart its
- * `chart.spec` produces, GitRepository `include`s.
+ * `chart.spec` produces, GitRepository `include`s, ArtifactGenerator `sources`.
  */
 export function sourceRefsOf(obj: KubeObject): ObjectRef[] {
   const ns = obj.metadata.namespace ?? 'default';
@@ -244,6 +277,11 @@ export function sourceRefsOf(obj: KubeObject): ObjectRef[] {
     case 'GitRepository': {
       const inc = Array.isArray(spec.include) ? (spec.include as { repository?: { name?: string } }[]) : [];
       for (const i of inc) add('GitRepository', i.repository?.name, ns);
+      break;
+    }
+    case 'ArtifactGenerator': {
+      const sources = Array.isArray(spec.sources) ? (spec.sources as Partial<ArtifactGeneratorSpec['sources'][number]>[]) : [];
+      for (const s of sources) add(s?.kind, s?.name, s?.namespace);
       break;
     }
   }
@@ -287,6 +325,9 @@ export function timingOf(obj: KubeObject): Timing {
     }
     case 'HelmRelease':
       return { intervalMs: interval, retryIntervalMs: interval, timeoutMs: helmReleaseTimeoutMs(spec as unknown as HelmReleaseSpec) };
+    case 'ArtifactGenerator':
+      // No spec.interval: source-watcher checks every hour and otherwise follows its sources.
+      return { intervalMs: 60 * 60_000, retryIntervalMs: 60_000, timeoutMs: 60_000 };
     default: {
       const timeout = typeof spec.timeout === 'string' ? parseDuration(spec.timeout) : 60_000;
       return { intervalMs: interval, retryIntervalMs: interval, timeoutMs: timeout };

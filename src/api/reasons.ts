@@ -92,3 +92,11 @@ export const FluxionReasons = {
   InvalidSpec: 'InvalidSpec',
   DependencyCycle: 'DependencyCycle',
 } as const;
+
+/** source-watcher: api/v1beta1/artifactgenerator_types.go (the ArtifactGenerator's own reasons). */
+export const GeneratorReasons = {
+  SourceFetchFailed: 'SourceFetchFailed',
+  ValidationFailed: 'ValidationFailed',
+  AccessDenied: 'AccessDenied',
+  ReconciliationDisabled: 'ReconciliationDisabled',
+} as const;

@@ -23,6 +23,8 @@ import { helmRepositoryController } from './helm-repository.js';
 import { gitRepositoryController } from './git-repository.js';
 import { kustomizationController } from './kustomization.js';
 import { ociRepositoryController } from './oci-repository.js';
+import { artifactGeneratorController } from './artifact-generator.js';
+import { ExternalArtifactWatcher } from './external-artifacts.js';
 
 export interface EngineOptions {
   cluster: Cluster;
@@ -61,7 +63,7 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export const engineKinds = ['GitRepository', 'OCIRepository', 'HelmRepository', 'HelmChart', 'Kustomization', 'HelmRelease'] as const;
+export const engineKinds = ['GitRepository', 'OCIRepository', 'HelmRepository', 'HelmChart', 'ArtifactGenerator', 'Kustomization', 'HelmRelease'] as const;
 
 export function createEngine(options: EngineOptions): Engine {
   const { cluster, clock } = options;
@@ -92,6 +94,7 @@ export function createEngine(options: EngineOptions): Engine {
       ociRepositoryController({ storage, artifacts, ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       helmRepositoryController({ storage, ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       helmChartController({ storage, cache: artifacts, ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
+      artifactGeneratorController({ storage, cache: artifacts }, deps),
       helmReleaseController({ storage, render: renderForRelease, pollMs: options.healthPollMs ?? 500 }, deps),
       kustomizationController({ storage, cache: artifacts, healthPollMs: options.healthPollMs ?? 500, drift }, deps),
     ],
@@ -106,14 +109,20 @@ export function createEngine(options: EngineOptions): Engine {
   });
   for (const kind of engineKinds) supervisor.limiter.setLimit(kind, options.concurrency ?? 4);
   drift.onDrift((owner, subject) => supervisor.send(owner, { type: 'object.drifted', subject }));
+  // New revisions of ExternalArtifacts that another producer writes reach their consumers.
+  const externalArtifacts = new ExternalArtifactWatcher(cluster, supervisor, options.watchNamespace, onError);
   return {
     supervisor,
     storage,
     stateDir,
     metrics,
     logger,
-    start: () => supervisor.start(),
+    async start() {
+      await supervisor.start();
+      await externalArtifacts.start();
+    },
     async stop() {
+      externalArtifacts.stop();
       await drift.stop();
       await supervisor.stop();
       if (ownDir) rmSync(stateDir, { recursive: true, force: true });

@@ -268,7 +268,7 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
         loadChart: async ({ object }, ctx) => {
           const hr = object as HelmRelease;
           const ns = hr.metadata.namespace ?? 'default';
-          let source: { kind: 'HelmChart' | 'OCIRepository'; name: string; namespace: string };
+          let source: { kind: 'HelmChart' | 'OCIRepository' | 'ExternalArtifact'; name: string; namespace: string };
           if (hr.spec.chart) {
             const chartRef = helmChartNameFor(hr);
             source = { kind: 'HelmChart', ...chartRef };
@@ -295,10 +295,10 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
               },
               { fieldManager: HELM_FIELD_MANAGER, force: true },
             );
-          } else if (hr.spec.chartRef?.kind === 'HelmChart' || hr.spec.chartRef?.kind === 'OCIRepository') {
+          } else if (hr.spec.chartRef?.kind === 'HelmChart' || hr.spec.chartRef?.kind === 'OCIRepository' || hr.spec.chartRef?.kind === 'ExternalArtifact') {
             source = { kind: hr.spec.chartRef.kind, name: hr.spec.chartRef.name, namespace: hr.spec.chartRef.namespace ?? ns };
           } else {
-            throw new StalledError(HelmReasons.ArtifactFailed, `chartRef of kind '${hr.spec.chartRef?.kind}' is not supported yet: use a HelmChart or an OCIRepository`);
+            throw new StalledError(HelmReasons.ArtifactFailed, `chartRef of kind '${hr.spec.chartRef?.kind}' is not supported yet: use a HelmChart, an OCIRepository or an ExternalArtifact`);
           }
           const subject = `${source.kind} '${source.namespace}/${source.name}'`;
           const sourceObj = await ctx.cluster.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', ...source });
@@ -308,12 +308,15 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
           const artifact = st?.artifact as Artifact | undefined;
           // A HelmChart must be Ready at its generation. An OCIRepository's last good artifact
           // stays usable while a newer one fails to arrive (helm-controller's isReady).
+          // An ExternalArtifact is ready as soon as it has an artifact (its producer owns its conditions).
           const usable =
             source.kind === 'HelmChart'
               ? sourceObj && st?.observedGeneration === sourceObj.metadata.generation && ready?.status === 'True' && artifact
-              : sourceObj && st?.observedGeneration === sourceObj.metadata.generation && !stalled && artifact;
+              : source.kind === 'ExternalArtifact'
+                ? sourceObj && artifact
+                : sourceObj && st?.observedGeneration === sourceObj.metadata.generation && !stalled && artifact;
           if (!usable || !artifact) {
-            const why = stalled?.message ?? ready?.message;
+            const why = source.kind === 'ExternalArtifact' ? (sourceObj ? 'does not have an artifact' : 'not found') : (stalled?.message ?? ready?.message);
             throw new WaitingError(HelmReasons.ArtifactFailed, `${subject} is not ready${why ? `: ${why}` : ''}`, requeueMs);
           }
           let chart: Chart;
@@ -327,9 +330,13 @@ export function helmReleaseController(options: HelmReleaseControllerOptions, dep
           } catch (err) {
             throw new TransientError(HelmReasons.ArtifactFailed, `failed to load the chart of ${subject}: ${(err as Error).message}`, { cause: err });
           }
-          let chartVersion = artifact.revision;
+          // A HelmChart's revision is its chart version; an ExternalArtifact's may be a digest or a
+          // version, so the chart's own version is the release's.
+          let chartVersion = source.kind === 'ExternalArtifact' ? chart.metadata.version : artifact.revision;
           let ociDigest: string | undefined;
-          if (source.kind === 'OCIRepository') {
+          // helm-controller mutates the version for an OCIRepository always, for an ExternalArtifact
+          // only when its revision holds a digest (`latest@sha256:…`, `1.2.3@sha256:…`).
+          if (source.kind === 'OCIRepository' || (source.kind === 'ExternalArtifact' && artifact.revision.includes(':'))) {
             // The digest goes into the chart version, so that a moved tag is an upgrade.
             let mutated: { version: string; digest: string };
             try {

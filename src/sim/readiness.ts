@@ -52,7 +52,7 @@ export async function report(cluster: Cluster): Promise<ObjectReport[]> {
   const releases = new Map<KubeObject, string[]>();
   for (const o of objects) if (o.kind === 'HelmRelease') releases.set(o, await releaseInventory(cluster, o));
   return objects.map((o) => {
-    const st = (o.status ?? {}) as { conditions?: Condition[]; observedGeneration?: number; lastAppliedRevision?: string; artifact?: { revision?: string }; inventory?: { entries?: { id: string }[] } };
+    const st = (o.status ?? {}) as { conditions?: Condition[]; observedGeneration?: number; lastAppliedRevision?: string; artifact?: { revision?: string }; inventory?: { entries?: { id: string }[] } | { name: string; namespace: string }[] };
     const ready = st.conditions?.find((c) => c.type === 'Ready');
     const stalled = st.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True') ?? false;
     return {
@@ -64,8 +64,14 @@ export async function report(cluster: Cluster): Promise<ObjectReport[]> {
       reason: ready?.reason ?? 'Progressing',
       message: ready?.message ?? '',
       revision: st.lastAppliedRevision ?? st.artifact?.revision,
-      inventory: releases.get(o) ?? (st.inventory?.entries ?? []).map((e) => e.id),
-      current: st.observedGeneration === o.metadata.generation,
+      // An ArtifactGenerator's inventory lists the ExternalArtifacts it generated.
+      inventory:
+        releases.get(o) ??
+        (Array.isArray(st.inventory)
+          ? st.inventory.map((e) => inventoryId({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'ExternalArtifact', name: e.name, namespace: e.namespace }))
+          : (st.inventory?.entries ?? []).map((e) => e.id)),
+      // An ExternalArtifact has no status.observedGeneration; its Ready condition carries one.
+      current: (st.observedGeneration ?? ready?.observedGeneration) === o.metadata.generation,
     };
   });
 }

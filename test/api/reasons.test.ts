@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FluxionReasons, HelmReasons, KustomizeReasons, MetaReasons, SourceReasons } from '../../src/api/reasons.js';
+import { FluxionReasons, GeneratorReasons, HelmReasons, KustomizeReasons, MetaReasons, SourceReasons } from '../../src/api/reasons.js';
 import { AnnotationValues, Annotations, Labels, hasFluxValue } from '../../src/api/annotations.js';
 
 describe('reasons', () => {
@@ -9,6 +9,7 @@ describe('reasons', () => {
     ['kustomize', KustomizeReasons],
     ['helm', HelmReasons],
     ['fluxion', FluxionReasons],
+    ['source-watcher', GeneratorReasons],
   ] as const)('%s reasons are PascalCase and spelled as their key, as Flux spells them', (_n, reasons) => {
     for (const [key, value] of Object.entries(reasons)) {
       expect(value).toBe(key);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import { fluxKinds } from '../../src/api/kinds.js';
 import type { Schema } from '../../src/api/crd-schemas.js';
-import { gitRepositorySpec, helmChartSpec, helmReleaseSpec, ociRepositorySpec, helmRepositorySpec, kustomizationSpec } from '../../src/api/crd-schemas.js';
+import { artifactGeneratorSpec, externalArtifactSpec, gitRepositorySpec, helmChartSpec, helmReleaseSpec, ociRepositorySpec, helmRepositorySpec, kustomizationSpec } from '../../src/api/crd-schemas.js';
 
 const metadata = { name: 'sample', namespace: 'apps' };
 
@@ -67,6 +67,35 @@ const samples: Record<string, { schema: Schema; obj: KubeObject }> = {
       kind: 'HelmChart',
       metadata,
       spec: { chart: 'podinfo', version: '6.x', interval: '5m', reconcileStrategy: 'ChartVersion', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } },
+    },
+  },
+  ExternalArtifact: {
+    schema: externalArtifactSpec,
+    obj: {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'ExternalArtifact',
+      metadata,
+      spec: { sourceRef: { apiVersion: 'source.extensions.fluxcd.io/v1beta1', kind: 'ArtifactGenerator', name: 'gen', namespace: 'apps' } },
+    },
+  },
+  ArtifactGenerator: {
+    schema: artifactGeneratorSpec,
+    obj: {
+      apiVersion: 'source.extensions.fluxcd.io/v1beta1',
+      kind: 'ArtifactGenerator',
+      metadata,
+      spec: {
+        commonMetadata: { labels: { team: 'a' }, annotations: { note: 'b' } },
+        sources: [{ alias: 'monorepo', kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' }],
+        artifacts: [
+          {
+            name: 'apps',
+            revision: '@monorepo',
+            originRevision: '@monorepo',
+            copy: [{ from: '@monorepo/apps/**', to: '@artifact/', exclude: ['*.md'], strategy: 'Overwrite' }],
+          },
+        ],
+      },
     },
   },
   Kustomization: {

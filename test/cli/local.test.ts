@@ -282,6 +282,8 @@ data.replicas
 ✔ ocirepositories.source.toolkit.fluxcd.io/v1
 ✔ helmrepositories.source.toolkit.fluxcd.io/v1
 ✔ helmcharts.source.toolkit.fluxcd.io/v1
+✔ externalartifacts.source.toolkit.fluxcd.io/v1
+✔ artifactgenerators.source.extensions.fluxcd.io/v1beta1
 ✔ kustomizations.kustomize.toolkit.fluxcd.io/v1
 ✔ helmreleases.helm.toolkit.fluxcd.io/v2
 ✔ all checks passed
@@ -310,6 +312,8 @@ data.replicas
 ✔ CustomResourceDefinition/ocirepositories.source.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/helmrepositories.source.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/helmcharts.source.toolkit.fluxcd.io deleted 
+✔ CustomResourceDefinition/externalartifacts.source.toolkit.fluxcd.io deleted 
+✔ CustomResourceDefinition/artifactgenerators.source.extensions.fluxcd.io deleted 
 ✔ CustomResourceDefinition/kustomizations.kustomize.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/helmreleases.helm.toolkit.fluxcd.io deleted 
 ✔ uninstall finished

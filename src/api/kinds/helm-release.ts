@@ -33,7 +33,7 @@ export interface HelmReleaseSpec {
     };
     metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   };
-  chartRef?: { apiVersion?: string; kind: 'OCIRepository' | 'HelmChart'; name: string; namespace?: string };
+  chartRef?: { apiVersion?: string; kind: 'OCIRepository' | 'HelmChart' | 'ExternalArtifact'; name: string; namespace?: string };
   interval: string;
   suspend?: boolean;
   releaseName?: string;
@@ -120,7 +120,7 @@ export function validateHelmRelease(obj: KubeObject): Checker {
   }
   if (hasChartRef && c.object('spec.chartRef', s.chartRef)) {
     const ref = s.chartRef as Record<string, unknown>;
-    c.oneOf('spec.chartRef.kind', ref.kind, ['OCIRepository', 'HelmChart'], true);
+    c.oneOf('spec.chartRef.kind', ref.kind, ['OCIRepository', 'HelmChart', 'ExternalArtifact'], true);
     c.string('spec.chartRef.name', ref.name, { required: true });
   }
   c.duration('spec.interval', s.interval, true);
