@@ -304,6 +304,14 @@ export function runClusterContract({ name, newCluster }: ContractOptions): void 
         expect(containers.map((x) => x.name)).toEqual(['main', 'sidecar']);
       });
 
+      it('replaces an associative list item whose key the manager changed (a Service port)', async () => {
+        const svc = (port: number): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'ports', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port, targetPort: 9898 }] } });
+        await c.apply(svc(80), { fieldManager: 'one' });
+        const dry = await c.apply(svc(8080), { fieldManager: 'one', dryRun: true });
+        const out = await c.apply(svc(8080), { fieldManager: 'one' });
+        for (const o of [dry, out]) expect((o.spec as { ports: { port: number; name: string }[] }).ports.map((p) => [p.name, p.port])).toEqual([['http', 8080]]);
+      });
+
       it('requires a field manager', async () => {
         await rejects(c.apply(cm('m'), { fieldManager: '' }), 422);
       });

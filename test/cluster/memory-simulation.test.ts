@@ -174,6 +174,26 @@ describe('MemoryCluster properties', () => {
     );
   });
 
+  it('server-side apply of associative lists: an item whose key changed is replaced, and another manager\'s items stay', async () => {
+    type Port = { name: string; port: number; targetPort: number };
+    const arbPorts = fc.uniqueArray(fc.record({ name: fc.constantFrom('http', 'grpc', 'metrics', 'admin'), port: fc.integer({ min: 1, max: 12 }), targetPort: fc.integer({ min: 1, max: 3 }) }), { selector: (p) => p.port, maxLength: 4 });
+    await fc.assert(
+      fc.asyncProperty(arbPorts, arbPorts, fc.option(fc.integer({ min: 13, max: 20 }), { nil: undefined }), async (first, second, otherPort) => {
+        const c = new MemoryCluster();
+        const svc = (ports: Port[]): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports } });
+        await c.apply(svc(first), { fieldManager: 'kustomize-controller' });
+        if (otherPort !== undefined) await c.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { ports: [{ name: 'other', port: otherPort }] } }, { fieldManager: 'someone-else' });
+        const dry = await c.apply(svc(second), { fieldManager: 'kustomize-controller', dryRun: true });
+        const out = await c.apply(svc(second), { fieldManager: 'kustomize-controller' });
+        const expected = [...second, ...(otherPort !== undefined ? [{ name: 'other', port: otherPort }] : [])];
+        const sorted = (ps: unknown): unknown[] => [...((ps as { port: number }[] | undefined) ?? [])].sort((a, b) => a.port - b.port);
+        expect(sorted((out.spec as { ports?: unknown }).ports)).toEqual(sorted(expected));
+        expect((dry.spec as { ports?: unknown }).ports).toEqual((out.spec as { ports?: unknown }).ports);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   // JSON documents without nulls: RFC 7386 gives null the meaning "delete", so a null-free
   // document is the patch that turns anything into itself.
   const leaf = fc.oneof(fc.integer(), fc.string({ maxLength: 3 }), fc.boolean());

@@ -142,6 +142,17 @@ export function getAt(obj: unknown, path: FieldPath, builtin: boolean): unknown 
   return cur;
 }
 
+/**
+ * True when `path` is a key field of an associative list item (`port` of a Service port): such a
+ * field goes with its item, never on its own — removing it alone would leave an item that no key
+ * finds any more.
+ */
+export function isKeyField(path: FieldPath): boolean {
+  const last = path[path.length - 1];
+  const item = path[path.length - 2];
+  return last !== undefined && item !== undefined && 'f' in last && 'k' in item && Object.prototype.hasOwnProperty.call(item.k, last.f);
+}
+
 /** Removes the field or list item at `path` in place. Empty parent maps left behind are removed too. */
 export function deleteAt(obj: Json, path: FieldPath, builtin: boolean): void {
   if (path.length === 0) return;

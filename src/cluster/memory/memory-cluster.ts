@@ -27,7 +27,7 @@ import type {
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../selectors.js';
 import type { FieldRequirement, Requirement } from '../selectors.js';
 import { builtinResources } from './builtin-kinds.js';
-import { deepEqual, deleteAt, describePath, fieldSet, getAt, isItemPath, mergeApplied, parsePathKey, pathKey, toFieldsV1 } from './fields.js';
+import { deepEqual, deleteAt, describePath, fieldSet, getAt, isItemPath, isKeyField, mergeApplied, parsePathKey, pathKey, toFieldsV1 } from './fields.js';
 import { jsonPatch, mergePatch } from './patches.js';
 import { WORKLOAD_KINDS, clusterIpFor, failedStatus, failureDeadlineMs, progressingStatus, readyStatus, templateFails } from './workloads.js';
 
@@ -537,7 +537,7 @@ export class MemoryCluster implements Cluster {
     if (previous) {
       const others = candidateManagers.filter((m) => m !== previous && !m.subresource);
       const ownedElsewhere = (key: string): boolean => others.some((m) => m.fields.has(key) || [...m.fields].some((f) => f.startsWith(key.slice(0, -1))));
-      const removed = [...previous.fields].filter((f) => !newFields.has(f) && !ownedElsewhere(f));
+      const removed = [...previous.fields].filter((f) => !newFields.has(f) && !ownedElsewhere(f) && !isKeyField(parsePathKey(f)));
       removed.sort((a, b) => b.length - a.length);
       next = copy(next);
       for (const key of removed) deleteAt(next as Json, parsePathKey(key), k.builtin);
