@@ -272,8 +272,17 @@ export function runClusterContract({ name, newCluster }: ContractOptions): void 
         await c.apply(deployment('web', 'nginx:1.27', 1), { fieldManager: 'kustomize-controller' });
         await c.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 3 } }, { fieldManager: 'kubectl', force: true });
         const err = await rejects(c.apply(deployment('web', 'nginx:1.27', 1), { fieldManager: 'kustomize-controller' }), 409);
-        expect(err.message).toContain('conflict with "kubectl"');
-        expect(err.message).toContain('.spec.replicas');
+        expect(err.message).toBe('Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas');
+      });
+
+      it('names an Update manager with its API version and time, and groups several conflicts by manager', async () => {
+        await c.apply(deployment('web', 'nginx:1.27', 1), { fieldManager: 'kustomize-controller' });
+        await c.patch(dref, { spec: { replicas: 4 } }, 'merge', { fieldManager: 'kubectl-scale' });
+        await c.patch(dref, [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'nginx:9' }], 'json', { fieldManager: 'kubectl-edit' });
+        const err = await rejects(c.apply(deployment('web', 'nginx:1.27', 1), { fieldManager: 'kustomize-controller' }), 409);
+        expect(err.message).toMatch(
+          /^Apply failed with 2 conflicts: conflicts with "kubectl-edit" using apps\/v1 at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ:\n- \.spec\.template\.spec\.containers\[name="main"\]\.image\nconflicts with "kubectl-scale" using apps\/v1 at [^:]+:\d\d:\d\dZ:\n- \.spec\.replicas$/,
+        );
       });
 
       it('takes ownership with force', async () => {

@@ -54,6 +54,32 @@ interface ManagerEntry {
   fields: Set<string>;
 }
 
+/** A field manager as the API server names it in conflicts: `"kubectl-edit" using apps/v1 at <time>` for an Update. */
+function describeManager(m: ManagerEntry): string {
+  const name = `${JSON.stringify(m.manager)}${m.subresource ? ` with subresource ${JSON.stringify(m.subresource)}` : ''}`;
+  if (m.operation !== 'Update') return name;
+  return `${name} using ${m.apiVersion}${m.time ? ` at ${m.time}` : ''}`;
+}
+
+/** The API server's conflict message: one line for one conflict, else grouped by manager (sorted). */
+function conflictMessage(conflicts: { manager: string; owner: ManagerEntry; path: string }[]): string {
+  const [only] = conflicts;
+  if (conflicts.length === 1 && only) return `Apply failed with 1 conflict: conflict with ${describeManager(only.owner)}: ${only.path}`;
+  const byManager = new Map<string, { owner: ManagerEntry; paths: string[] }>();
+  for (const c of conflicts) {
+    const key = `${c.owner.manager}\0${c.owner.operation}\0${c.owner.subresource ?? ''}`;
+    const group = byManager.get(key) ?? { owner: c.owner, paths: [] };
+    group.paths.push(c.path);
+    byManager.set(key, group);
+  }
+  const lines: string[] = [];
+  for (const key of [...byManager.keys()].sort()) {
+    const group = byManager.get(key) as { owner: ManagerEntry; paths: string[] };
+    lines.push(`conflicts with ${describeManager(group.owner)}:`, ...group.paths.map((p) => `- ${p}`));
+  }
+  return `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
+}
+
 interface Entry {
   obj: KubeObject;
   managers: ManagerEntry[];
@@ -508,7 +534,7 @@ export class MemoryCluster implements Cluster {
     }
     const live = entry.obj;
     // Conflicts: fields another manager owns whose value would change.
-    const conflicts: { manager: string; path: string }[] = [];
+    const conflicts: { manager: string; owner: ManagerEntry; path: string }[] = [];
     const candidateManagers = entry.managers.map((m) => ({ ...m, fields: new Set(m.fields) }));
     for (const key of newFields) {
       const path = parsePathKey(key);
@@ -518,16 +544,15 @@ export class MemoryCluster implements Cluster {
         if (m.subresource || !m.fields.has(key)) continue;
         if (deepEqual(getAt(live, path, k.builtin), getAt(applied, path, k.builtin))) continue;
         if (options.force) m.fields.delete(key);
-        else conflicts.push({ manager: m.manager, path: describePath(path) });
+        else conflicts.push({ manager: m.manager, owner: m, path: describePath(path) });
       }
     }
     if (conflicts.length) {
-      const list = conflicts.map((c) => `conflict with "${c.manager}": ${c.path}`);
-      throw new ApiError(409, 'Conflict', `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${list.join('\n')}`, {
+      throw new ApiError(409, 'Conflict', conflictMessage(conflicts), {
         name: applied.metadata.name,
         group: k.group,
         kind: k.plural,
-        causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.path })),
+        causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${describeManager(c.owner)}`, field: c.path })),
       });
     }
     let next = mergeApplied(live, applied, k.builtin) as KubeObject;
