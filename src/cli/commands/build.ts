@@ -12,7 +12,7 @@ import { emitDocuments } from '../../kustomize/index.js';
 import { CommandError, defineCommand } from '../output/command.js';
 import type { CommandContext } from '../output/command.js';
 import { KUSTOMIZATION, notFound } from '../output/kinds.js';
-import { buildLocal } from '../output/ks-build.js';
+import { buildTree, parseLocalSources } from '../output/ks-build.js';
 
 /** The Kustomization named NAME: from `--kustomization-file` when given, else from the cluster. */
 export async function kustomizationFor(ctx: CommandContext, name: string): Promise<KubeObject> {
@@ -49,22 +49,29 @@ export const buildCommand = defineCommand({
   summary: 'Build a flux resource',
   description: `The build kustomization command builds a local directory as the named Kustomization would build it in
 the cluster: spec overlays, post-build substitution and owner labels included.`,
-  usageLine: 'fluxion build kustomization NAME --path DIR [--kustomization-file FILE] [--dry-run] [flags]',
+  usageLine: 'fluxion build kustomization NAME --path DIR [--kustomization-file FILE] [--dry-run] [--recursive --local-sources KIND/NS/NAME=DIR] [flags]',
   examples: `  # Build the local manifests as they were built on the cluster
   fluxion build kustomization my-app --path ./path/to/local/manifests
 
   # Build using a local flux-kustomization file, without a cluster
   fluxion build kustomization my-app --path ./path/to/local/manifests \\
-    --kustomization-file ./path/to/local/my-app.yaml --dry-run`,
+    --kustomization-file ./path/to/local/my-app.yaml --dry-run
+
+  # Build every Kustomization the build contains too, from local copies of their sources
+  fluxion build kustomization my-app --path ./path/to/local/manifests \
+    --recursive --local-sources GitRepository/flux-system/my-repo=./path/to/local/git`,
   flags: {
     path: { type: 'string', help: 'Path to the manifests location.' },
     'kustomization-file': { type: 'string', help: 'Path to the Flux Kustomization YAML file.' },
     'dry-run': { type: 'bool', help: 'Dry run mode: no cluster is contacted (requires --kustomization-file).' },
+    recursive: { type: 'bool', short: 'r', help: 'Recursively build Kustomizations' },
+    'local-sources': { type: 'strings', help: 'Comma-separated list of repositories in format: Kind/namespace/name=path' },
   },
   async run(ctx) {
     const { name, dir } = kustomizationNameArg(ctx, 'build');
     const ks = await kustomizationFor(ctx, name);
-    const objects = await buildLocal(ks, dir, ctx.flags['dry-run'] === true ? undefined : await ctx.cluster());
+    const options = { recursive: ctx.flags.recursive === true, localSources: parseLocalSources((ctx.flags['local-sources'] as string[] | undefined) ?? [], ctx.io.cwd) };
+    const objects = await buildTree(ks, dir, ctx.flags['dry-run'] === true ? undefined : await ctx.cluster(), options);
     ctx.io.stdout.write(emitDocuments(objects));
     return 0;
   },

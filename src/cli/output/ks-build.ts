@@ -65,3 +65,51 @@ export async function buildLocal(ks: KubeObject, dir: string, cluster: Cluster |
     .filter((o) => o.metadata?.annotations?.[Annotations.reconcile] !== 'disabled')
     .map((o) => ({ ...o, metadata: { ...o.metadata, labels: { ...(o.metadata.labels ?? {}), ...labels } } }));
 }
+
+/** `--local-sources Kind/namespace/name=path,…`: where each source of nested Kustomizations is on disk. */
+export function parseLocalSources(values: readonly string[], cwd: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const v of values) {
+    const i = v.indexOf('=');
+    if (i <= 0) throw new CommandError(`invalid argument "${v}" for "--local-sources" flag: ${v} must be formatted as key=value`);
+    out.set(v.slice(0, i), path.resolve(cwd, v.slice(i + 1)));
+  }
+  return out;
+}
+
+export const isKustomization = (o: KubeObject): boolean => o.kind === 'Kustomization' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/');
+
+/**
+ * A nested Kustomization found in a build, as `flux build|diff --recursive` takes it: the live
+ * object when the cluster has one (not in dry-run), else the built one; and the local directory
+ * of its `spec.path` in its source, from `--local-sources` (keyed `Kind/namespace/name`).
+ */
+export async function nestedKustomization(obj: KubeObject, parent: KubeObject, localSources: Map<string, string>, cluster: Cluster | undefined): Promise<{ ks: KubeObject; dir: string }> {
+  const namespace = obj.metadata.namespace ?? parent.metadata.namespace ?? 'default';
+  const spec = (obj.spec ?? {}) as { sourceRef?: { kind?: string; name?: string; namespace?: string }; path?: string };
+  const src = spec.sourceRef ?? {};
+  const key = `${src.kind ?? ''}/${src.namespace || namespace}/${src.name ?? ''}`;
+  const local = localSources.get(key);
+  if (local === undefined) throw new CommandError(`cannot get local path for ${key} of kustomization ${obj.metadata.name}`);
+  const live = cluster ? await cluster.get({ apiVersion: obj.apiVersion, kind: 'Kustomization', name: obj.metadata.name, namespace }) : undefined;
+  return { ks: live ?? { ...obj, metadata: { ...obj.metadata, namespace } }, dir: path.join(local, spec.path ?? '') };
+}
+
+/**
+ * `buildLocal`, then with `recursive` every Kustomization in the output built the same way from
+ * its local source, its objects appended (each nested Kustomization once).
+ */
+export async function buildTree(ks: KubeObject, dir: string, cluster: Cluster | undefined, options: { recursive: boolean; localSources: Map<string, string> }, seen = new Set<string>()): Promise<KubeObject[]> {
+  seen.add(`${ks.metadata.namespace ?? 'default'}/${ks.metadata.name}`);
+  const objects = await buildLocal(ks, dir, cluster);
+  if (!options.recursive) return objects;
+  const added: KubeObject[] = [];
+  for (const obj of objects) {
+    if (!isKustomization(obj)) continue;
+    const key = `${obj.metadata.namespace ?? ks.metadata.namespace ?? 'default'}/${obj.metadata.name}`;
+    if (seen.has(key)) continue;
+    const nested = await nestedKustomization(obj, ks, options.localSources, cluster);
+    added.push(...(await buildTree(nested.ks, nested.dir, cluster, options, seen)));
+  }
+  return [...objects, ...added];
+}
