@@ -23,6 +23,14 @@ export const ociRepositoryMachine = createLifecycleMachine({
   shortCircuit: ['checkRemote'],
 });
 
+/** Bucket: list the objects into a key → ETag index; download and store only when its digest moved. */
+export const bucketMachine = createLifecycleMachine({
+  id: 'bucket',
+  description: 'Bucket: list the objects and digest their ETags, download them only when the digest moved, store the artifact, tell referrers.',
+  steps: ['listObjects', 'download', 'storeArtifact'],
+  shortCircuit: ['listObjects'],
+});
+
 /** HelmRepository: fetch index.yaml; store it only when its digest moved. */
 export const helmRepositoryMachine = createLifecycleMachine({
   id: 'helmRepository',
@@ -78,6 +86,7 @@ export const machines = {
   lifecycle: lifecycleMachine,
   gitRepository: gitRepositoryMachine,
   ociRepository: ociRepositoryMachine,
+  bucket: bucketMachine,
   helmRepository: helmRepositoryMachine,
   helmChart: helmChartMachine,
   artifactGenerator: artifactGeneratorMachine,

@@ -66,6 +66,27 @@ export const ociRepositorySpec: Schema = obj(
   ['url', 'interval'],
 );
 
+export const bucketSpec: Schema = obj(
+  {
+    provider: { ...enumOf(['generic', 'aws', 'gcp', 'azure']), default: 'generic', description: 'fluxion reaches S3-compatible storage: generic, or aws with spec.secretRef.' },
+    bucketName: str({ description: 'The bucket to list and download.' }),
+    endpoint: str({ description: 'The S3 endpoint, host[:port] without scheme.' }),
+    sts: obj({ provider: enumOf(['aws', 'ldap']), endpoint: str({ pattern: '^(http|https)://.*$' }), secretRef: localRef(), certSecretRef: localRef() }, ['provider', 'endpoint']),
+    insecure: bool(),
+    region: str(),
+    prefix: str({ description: 'Only objects whose key starts with this prefix.' }),
+    secretRef: localRef(),
+    serviceAccountName: str(),
+    certSecretRef: localRef(),
+    proxySecretRef: localRef(),
+    interval: duration('How often to list the bucket for a new revision.'),
+    timeout: { ...duration('Timeout of bucket operations.'), default: '60s' },
+    ignore: str(),
+    suspend: bool(),
+  },
+  ['bucketName', 'endpoint', 'interval'],
+);
+
 export const helmRepositorySpec: Schema = obj(
   {
     url: str({ pattern: '^(http|https|oci)://.*$' }),
@@ -212,4 +233,68 @@ export const artifactGeneratorSpec: Schema = obj(
     ),
   },
   ['sources', 'artifacts'],
+);
+
+const SOURCE_KINDS = ['Bucket', 'GitRepository', 'Kustomization', 'HelmRelease', 'HelmChart', 'HelmRepository', 'ImageRepository', 'ImagePolicy', 'ImageUpdateAutomation', 'OCIRepository', 'ArtifactGenerator', 'ExternalArtifact'];
+const crossNamespaceRef = (extra: Record<string, Schema> = {}): Schema =>
+  obj(
+    {
+      apiVersion: str(),
+      kind: enumOf(SOURCE_KINDS),
+      name: str({ minLength: 1, maxLength: 253, description: 'Name of the object, or * with matchLabels.' }),
+      namespace: str({ minLength: 1, maxLength: 253 }),
+      matchLabels: stringMap(),
+      ...extra,
+    },
+    ['kind', 'name'],
+  );
+
+export const providerSpec: Schema = obj(
+  {
+    type: enumOf(['slack', 'discord', 'msteams', 'rocket', 'generic', 'generic-hmac', 'github', 'gitlab', 'gitea', 'giteapullrequestcomment', 'bitbucketserver', 'bitbucket', 'azuredevops', 'googlechat', 'googlepubsub', 'webex', 'sentry', 'azureeventhub', 'telegram', 'lark', 'matrix', 'opsgenie', 'alertmanager', 'grafana', 'githubdispatch', 'githubpullrequestcomment', 'gitlabmergerequestcomment', 'pagerduty', 'datadog', 'nats', 'zulip', 'otel', 'zoom', 'incident.io'], {
+      description: 'fluxion sends to generic, generic-hmac, slack, msteams, discord, googlechat and alertmanager, and sets github and gitlab commit statuses; other types are refused when an event is dispatched.',
+    }),
+    interval: duration('Unused since v1beta3 (kept for compatibility).'),
+    channel: str({ maxLength: 2048 }),
+    username: str({ maxLength: 2048 }),
+    address: str({ maxLength: 2048, description: 'The webhook URL (or the secret key address).' }),
+    timeout: { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m))+$', description: 'Timeout of one send; 15s by default.' },
+    proxy: str({ pattern: '^(http|https)://.*$', maxLength: 2048, description: 'Deprecated; fluxion refuses to send through a proxy.' }),
+    proxySecretRef: localRef(),
+    secretRef: localRef(),
+    serviceAccountName: str(),
+    certSecretRef: localRef(),
+    suspend: bool(),
+    commitStatusExpr: str(),
+  },
+  ['type'],
+);
+
+export const alertSpec: Schema = obj(
+  {
+    providerRef: localRef(),
+    eventSeverity: { ...enumOf(['info', 'error']), default: 'info' },
+    eventSources: arr(crossNamespaceRef()),
+    inclusionList: arr(str()),
+    exclusionList: arr(str()),
+    eventMetadata: stringMap(),
+    summary: str({ maxLength: 255, description: 'Deprecated: use eventMetadata.summary.' }),
+    suspend: bool(),
+  },
+  ['providerRef', 'eventSources'],
+);
+
+export const receiverSpec: Schema = obj(
+  {
+    type: enumOf(['generic', 'generic-hmac', 'generic-oidc', 'github', 'gitlab', 'bitbucket', 'harbor', 'dockerhub', 'quay', 'gcr', 'nexus', 'acr', 'cdevents'], {
+      description: 'fluxion verifies generic, generic-hmac, github, gitlab, bitbucket, harbor, dockerhub and quay requests.',
+    }),
+    interval: { ...duration('How often to re-read the token Secret.'), default: '10m' },
+    events: arr(str()),
+    resources: arr(crossNamespaceRef({ filter: str({ description: 'A CEL expression (not evaluated by fluxion).' }) })),
+    resourceFilter: str({ description: 'A CEL expression (not evaluated by fluxion).' }),
+    secretRef: localRef(),
+    suspend: bool(),
+  },
+  ['type', 'resources'],
 );

@@ -12,17 +12,22 @@ import type { KubeObject } from './meta.js';
 import type { FluxKind } from './kinds.js';
 import { fluxKinds } from './kinds.js';
 import type { Schema } from './crd-schemas.js';
-import { artifactGeneratorSpec, externalArtifactSpec, gitRepositorySpec, ociRepositorySpec, helmChartSpec, helmReleaseSpec, helmRepositorySpec, kustomizationSpec, statusSchema } from './crd-schemas.js';
+import { artifactGeneratorSpec, bucketSpec, externalArtifactSpec, gitRepositorySpec, ociRepositorySpec, helmChartSpec, helmReleaseSpec, helmRepositorySpec, kustomizationSpec, statusSchema } from './crd-schemas.js';
+import { alertSpec, providerSpec, receiverSpec } from './crd-schemas.js';
 
 const SPECS: Record<string, Schema> = {
   GitRepository: gitRepositorySpec,
   OCIRepository: ociRepositorySpec,
+  Bucket: bucketSpec,
   HelmRepository: helmRepositorySpec,
   HelmChart: helmChartSpec,
   ExternalArtifact: externalArtifactSpec,
   ArtifactGenerator: artifactGeneratorSpec,
   Kustomization: kustomizationSpec,
   HelmRelease: helmReleaseSpec,
+  Provider: providerSpec,
+  Alert: alertSpec,
+  Receiver: receiverSpec,
 };
 
 /**

@@ -11,6 +11,7 @@ import type { Checker, FieldError } from './validation.js';
 import type { DependencyReference } from './kinds/common.js';
 import { convertGitRepository, defaultGitRepository, validateGitRepository } from './kinds/git-repository.js';
 import { convertOCIRepository, defaultOCIRepository, validateOCIRepository } from './kinds/oci-repository.js';
+import { convertBucket, defaultBucket, validateBucket } from './kinds/bucket.js';
 import { convertHelmRepository, defaultHelmRepository, validateHelmRepository } from './kinds/helm-repository.js';
 import { convertHelmChart, defaultHelmChart, validateHelmChart } from './kinds/helm-chart.js';
 import { convertKustomization, defaultKustomization, kustomizationRetryIntervalMs, kustomizationTimeoutMs, validateKustomization } from './kinds/kustomization.js';
@@ -20,6 +21,9 @@ import type { HelmReleaseSpec } from './kinds/helm-release.js';
 import { convertExternalArtifact, defaultExternalArtifact, validateExternalArtifact } from './kinds/external-artifact.js';
 import { convertArtifactGenerator, defaultArtifactGenerator, validateArtifactGenerator } from './kinds/artifact-generator.js';
 import type { ArtifactGeneratorSpec } from './kinds/artifact-generator.js';
+import { convertAlert, defaultAlert, validateAlert } from './kinds/alert.js';
+import { convertProvider, defaultProvider, validateProvider } from './kinds/provider.js';
+import { convertReceiver, defaultReceiver, validateReceiver } from './kinds/receiver.js';
 
 /** An `additionalPrinterColumns` entry, as `kubectl get` shows it. */
 export interface PrinterColumn {
@@ -108,6 +112,21 @@ export const OCIRepositoryKind: FluxKind = defineKind({
   printerColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, ...ready],
   convert: (o) => defaultOCIRepository(convertOCIRepository(o)),
   validate: validateOCIRepository,
+});
+
+/** `buckets.source.toolkit.fluxcd.io` */
+export const BucketKind: FluxKind = defineKind({
+  group: 'source.toolkit.fluxcd.io',
+  kind: 'Bucket',
+  plural: 'buckets',
+  singular: 'bucket',
+  shortNames: [],
+  categories: ['flux', 'all'],
+  storageVersion: 'v1',
+  versions: ['v1', 'v1beta2'],
+  printerColumns: [{ name: 'Endpoint', type: 'string', jsonPath: '.spec.endpoint' }, ...ready],
+  convert: (o) => defaultBucket(convertBucket(o)),
+  validate: validateBucket,
 });
 
 /** `helmrepositories.source.toolkit.fluxcd.io` */
@@ -206,8 +225,53 @@ export const ArtifactGeneratorKind: FluxKind = defineKind({
   validate: validateArtifactGenerator,
 });
 
+/** `providers.notification.toolkit.fluxcd.io`: static, no status (Flux dropped its reconciler in v1beta3). */
+export const ProviderKind: FluxKind = defineKind({
+  group: 'notification.toolkit.fluxcd.io',
+  kind: 'Provider',
+  plural: 'providers',
+  singular: 'provider',
+  shortNames: [],
+  categories: ['all', 'fluxcd', 'fluxcd-notifications'],
+  storageVersion: 'v1beta3',
+  versions: ['v1beta3', 'v1beta2'],
+  printerColumns: [{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
+  convert: (o) => defaultProvider(convertProvider(o)),
+  validate: validateProvider,
+});
+
+/** `alerts.notification.toolkit.fluxcd.io`: static, no status (Flux dropped its reconciler in v1beta3). */
+export const AlertKind: FluxKind = defineKind({
+  group: 'notification.toolkit.fluxcd.io',
+  kind: 'Alert',
+  plural: 'alerts',
+  singular: 'alert',
+  shortNames: [],
+  categories: ['all', 'fluxcd', 'fluxcd-notifications'],
+  storageVersion: 'v1beta3',
+  versions: ['v1beta3', 'v1beta2'],
+  printerColumns: [{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
+  convert: (o) => defaultAlert(convertAlert(o)),
+  validate: validateAlert,
+});
+
+/** `receivers.notification.toolkit.fluxcd.io`: status has `webhookPath` and Ready. */
+export const ReceiverKind: FluxKind = defineKind({
+  group: 'notification.toolkit.fluxcd.io',
+  kind: 'Receiver',
+  plural: 'receivers',
+  singular: 'receiver',
+  shortNames: [],
+  categories: ['all', 'fluxcd', 'fluxcd-notifications'],
+  storageVersion: 'v1',
+  versions: ['v1', 'v1beta2'],
+  printerColumns: ready,
+  convert: (o) => defaultReceiver(convertReceiver(o)),
+  validate: validateReceiver,
+});
+
 /** The Flux kinds fluxion serves, in the order their CRDs are installed. */
-export const fluxKinds: readonly FluxKind[] = [GitRepositoryKind, OCIRepositoryKind, HelmRepositoryKind, HelmChartKind, ExternalArtifactKind, ArtifactGeneratorKind, KustomizationKind, HelmReleaseKind];
+export const fluxKinds: readonly FluxKind[] = [GitRepositoryKind, OCIRepositoryKind, BucketKind, HelmRepositoryKind, HelmChartKind, ExternalArtifactKind, ArtifactGeneratorKind, KustomizationKind, HelmReleaseKind, ProviderKind, AlertKind, ReceiverKind];
 
 /** The registry entry serving `apiVersion`/`kind`, or undefined (unknown kind or unserved version). */
 export function fluxKindOf(apiVersion: string, kind: string): FluxKind | undefined {

@@ -51,6 +51,8 @@ export const SourceReasons = {
   CacheOperationFailed: 'CacheOperationFailed',
   InvalidSTSConfiguration: 'InvalidSTSConfiguration',
   OCIArtifactPullFailed: 'OCIArtifactPullFailed',
+  BucketOperationFailed: 'BucketOperationFailed',
+  BucketOperationSucceeded: 'BucketOperationSucceeded',
   OCIArtifactLayerOperationFailed: 'OCIArtifactLayerOperationFailed',
 } as const;
 
@@ -99,4 +101,13 @@ export const GeneratorReasons = {
   ValidationFailed: 'ValidationFailed',
   AccessDenied: 'AccessDenied',
   ReconciliationDisabled: 'ReconciliationDisabled',
+} as const;
+
+/** notification-controller: api/v1/condition_types.go and the events of internal/server. */
+export const NotificationReasons = {
+  TokenNotFound: 'TokenNotFound',
+  ValidationFailed: 'ValidationFailed',
+  NotificationDispatchFailed: 'NotificationDispatchFailed',
+  InvalidConfig: 'InvalidConfig',
+  MetadataAppendFailed: 'MetadataAppendFailed',
 } as const;

@@ -41,7 +41,7 @@ export function installManifests(options: InstallOptions = {}): KubeObject[] {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'fluxion-controller', namespace: ns, labels: component },
-      spec: { type: 'ClusterIP', selector: { app: 'fluxion-controller' }, ports: [{ name: 'http-prom', port: 8080, protocol: 'TCP', targetPort: 'http-prom' }] },
+      spec: { type: 'ClusterIP', selector: { app: 'fluxion-controller' }, ports: [{ name: 'http-prom', port: 8080, protocol: 'TCP', targetPort: 'http-prom' }, { name: 'http-webhook', port: 9292, protocol: 'TCP', targetPort: 'http-webhook' }] },
     },
     {
       apiVersion: 'apps/v1',
@@ -79,6 +79,7 @@ export function installManifests(options: InstallOptions = {}): KubeObject[] {
                 ports: [
                   { containerPort: 8080, name: 'http-prom', protocol: 'TCP' },
                   { containerPort: 9440, name: 'healthz', protocol: 'TCP' },
+                  { containerPort: 9292, name: 'http-webhook', protocol: 'TCP' },
                 ],
                 livenessProbe: { httpGet: { path: '/healthz', port: 'healthz' } },
                 readinessProbe: { httpGet: { path: '/readyz', port: 'healthz' } },

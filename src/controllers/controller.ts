@@ -13,7 +13,7 @@ import { refOf, slim } from '../api/meta.js';
 import { StalledError } from '../api/errors.js';
 import { tryNormalize, timingOf } from '../api/kinds.js';
 import { FluxionReasons, MetaReasons } from '../api/reasons.js';
-import type { Cluster } from '../cluster/types.js';
+import type { Cluster, KubeEvent } from '../cluster/types.js';
 import { isApiError } from '../cluster/errors.js';
 import type { LifecycleContext, LifecycleMachine, NotifyReadyParams, NotifyRevisionParams, RecordEventParams, StepInput, StepOutput, WriteStatusParams } from '../../machines/lifecycle.js';
 import type { StatusFields } from '../../machines/status.js';
@@ -43,6 +43,11 @@ export interface ControllerDeps {
    * DependencyNotReady), not only the Warnings of failures, as Flux always does.
    */
   normalEvents?: boolean;
+  /**
+   * Every event recorded, handed on as Flux's controllers POST theirs to notification-controller
+   * (`--events-addr`). Must return at once and never throw: alerting cannot hold up a reconcile.
+   */
+  notify?: (event: KubeEvent) => void;
 }
 
 /** Everything a kind-specific effect gets: the object being reconciled, the runtime, the cluster. */
@@ -103,6 +108,14 @@ interface ActorEnv {
   run: { id: string; startedAt: number; log: Logger | undefined } | undefined;
   /** Top-level machine state last seen. */
   state: string | undefined;
+  /** The object's `event.toolkit.fluxcd.io/*` annotations, which Flux's recorder copies onto every event. */
+  eventAnnotations: Record<string, string> | undefined;
+}
+
+/** The object's annotations in the event group, or undefined when it has none. */
+function eventGroupAnnotations(object: KubeObject): Record<string, string> | undefined {
+  const picked = Object.entries(object.metadata.annotations ?? {}).filter(([k]) => k.startsWith('event.toolkit.fluxcd.io/'));
+  return picked.length ? Object.fromEntries(picked) : undefined;
 }
 
 const envOf = (context: LifecycleContext): ActorEnv => context.env as ActorEnv;
@@ -115,17 +128,23 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
 
   /** Records a Kubernetes Event about the object, annotated with the revision as Flux does (`<group>/revision`). */
   const record = (env: ActorEnv, type: 'Normal' | 'Warning', reason: string, message: string, revision: string | undefined, extra: Record<string, string> = {}): void => {
-    const annotations = { ...(revision ? { [`${group}/revision`]: revision } : {}), ...extra };
-    void deps.cluster
-      .recordEvent({
-        involvedObject: { ...env.ref, ...(env.uid ? { uid: env.uid } : {}) },
-        type,
-        reason,
-        message,
-        reportingController: spec.reportingController,
-        ...(Object.keys(annotations).length ? { annotations } : {}),
-      })
-      .catch((err: unknown) => onError('recording an event failed', err));
+    const annotations = { ...(revision ? { [`${group}/revision`]: revision } : {}), ...extra, ...env.eventAnnotations };
+    const event: KubeEvent = {
+      involvedObject: { ...env.ref, ...(env.uid ? { uid: env.uid } : {}) },
+      type,
+      reason,
+      message,
+      reportingController: spec.reportingController,
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+    };
+    void deps.cluster.recordEvent(event).catch((err: unknown) => onError('recording an event failed', err));
+    if (deps.notify) {
+      try {
+        deps.notify(event);
+      } catch (err) {
+        onError('dispatching an event to notifications failed', err);
+      }
+    }
   };
 
   /** An outcome's Event; Normal ones only with `normalEvents`. */
@@ -204,6 +223,7 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
 
   /** States that write no status (Suspended, Finalizing) still show in metrics and logs. */
   const observeState = (env: ActorEnv, snapshot: { value: unknown; context: LifecycleContext }): void => {
+    env.eventAnnotations = eventGroupAnnotations(snapshot.context.object);
     const v = snapshot.value;
     const top = typeof v === 'string' ? v : Object.keys((v ?? {}) as object)[0];
     if (top === env.state) return;
@@ -299,6 +319,7 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
         subject: { kind: spec.kind, name: ref.name, namespace: ref.namespace },
         run: undefined,
         state: undefined,
+        eventAnnotations: eventGroupAnnotations(current),
       };
       const actor = createActor(provided, {
         clock: deps.clock,

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Clock } from '../api/clock.js';
-import type { Cluster } from '../cluster/types.js';
+import type { Cluster, KubeEvent } from '../cluster/types.js';
 import { Supervisor } from '../runtime/supervisor.js';
 import { Metrics } from '../runtime/metrics.js';
 import { silentLogger } from '../runtime/logging.js';
@@ -23,8 +23,11 @@ import { helmRepositoryController } from './helm-repository.js';
 import { gitRepositoryController } from './git-repository.js';
 import { kustomizationController } from './kustomization.js';
 import { ociRepositoryController } from './oci-repository.js';
+import { bucketController } from './bucket.js';
 import { artifactGeneratorController } from './artifact-generator.js';
 import { ExternalArtifactWatcher } from './external-artifacts.js';
+import { NotificationController } from './notification.js';
+import { Dispatcher } from '../notify/dispatcher.js';
 
 export interface EngineOptions {
   cluster: Cluster;
@@ -33,7 +36,7 @@ export interface EngineOptions {
   stateDir?: string;
   /** Clock time between health polls of applied workloads. Default 500 ms. */
   healthPollMs?: number;
-  /** GitRepository, OCIRepository and HelmRepository URL overrides, keyed by `namespace/name` or by URL (see `fluxion sim --source`). */
+  /** GitRepository, OCIRepository and HelmRepository URL overrides, and Bucket endpoint overrides (`http(s)://host[:port]`), keyed by `namespace/name` or by URL/endpoint (see `fluxion sim --source`). */
   sourceOverrides?: Record<string, string>;
   /** Per-kind concurrency (Flux's --concurrent). Default 4. */
   concurrency?: number;
@@ -50,6 +53,14 @@ export interface EngineOptions {
   logger?: Logger;
   /** Record Normal events (success, new artifact, change set) as Flux does, not only Warnings. Default true. */
   normalEvents?: boolean;
+  /**
+   * Where recorded events go to reach Alerts and Providers (notification-controller in process).
+   * Default: a Dispatcher on the engine's clock with Flux's 5m duplicate limit; `false`: none.
+   * An injected one (tests: fake clock, `idle()`) is wired to this engine's cluster.
+   */
+  dispatcher?: Dispatcher | false;
+  /** Flux's --no-cross-namespace-refs, for Alerts and Receivers. */
+  noCrossNamespaceRefs?: boolean;
 }
 
 export interface Engine {
@@ -58,12 +69,15 @@ export interface Engine {
   stateDir: string;
   metrics: Metrics;
   logger: Logger;
+  /** Alerts → Providers, and the Receivers' webhooks (`receive`). */
+  notifications: NotificationController;
+  dispatcher: Dispatcher | undefined;
   start(): Promise<void>;
   /** Stops every actor and watch; removes the state directory when the engine made it. */
   stop(): Promise<void>;
 }
 
-export const engineKinds = ['GitRepository', 'OCIRepository', 'HelmRepository', 'HelmChart', 'ArtifactGenerator', 'Kustomization', 'HelmRelease'] as const;
+export const engineKinds = ['GitRepository', 'OCIRepository', 'Bucket', 'HelmRepository', 'HelmChart', 'ArtifactGenerator', 'Kustomization', 'HelmRelease'] as const;
 
 export function createEngine(options: EngineOptions): Engine {
   const { cluster, clock } = options;
@@ -74,9 +88,19 @@ export function createEngine(options: EngineOptions): Engine {
   const logger = options.logger ?? silentLogger();
   // Without a handler of its own, the engine logs controller errors at error level.
   const onError = options.onError ?? ((message: string, err: unknown) => logger.error(err === undefined ? {} : { error: err instanceof Error ? err.message : String(err) }, message));
+  const dispatcher = options.dispatcher === false ? undefined : (options.dispatcher ?? new Dispatcher({ clock, reportingInstance: os.hostname(), ...(options.noCrossNamespaceRefs ? { noCrossNamespaceRefs: true } : {}) }));
+  const notifications = new NotificationController({
+    cluster,
+    clock,
+    ...(dispatcher ? { dispatcher } : {}),
+    ...(options.watchNamespace ? { namespace: options.watchNamespace } : {}),
+    ...(options.noCrossNamespaceRefs ? { noCrossNamespaceRefs: true } : {}),
+    onError: (message, err) => onError(message, err),
+  });
   const deps: ControllerDeps = {
     cluster,
     clock,
+    ...(dispatcher ? { notify: (event: KubeEvent) => dispatcher.dispatch(event) } : {}),
     metrics,
     logger,
     onError,
@@ -92,6 +116,7 @@ export function createEngine(options: EngineOptions): Engine {
     registrations: [
       gitRepositoryController({ storage, cacheRoot: path.join(stateDir, 'git'), artifacts, packs: new PackCache(), ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       ociRepositoryController({ storage, artifacts, ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
+      bucketController({ storage, artifacts, ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       helmRepositoryController({ storage, ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       helmChartController({ storage, cache: artifacts, ...(options.sourceOverrides ? { overrides: options.sourceOverrides } : {}) }, deps),
       artifactGeneratorController({ storage, cache: artifacts }, deps),
@@ -117,11 +142,15 @@ export function createEngine(options: EngineOptions): Engine {
     stateDir,
     metrics,
     logger,
+    notifications,
+    dispatcher,
     async start() {
       await supervisor.start();
       await externalArtifacts.start();
+      await notifications.start();
     },
     async stop() {
+      notifications.stop();
       externalArtifacts.stop();
       await drift.stop();
       await supervisor.stop();

@@ -53,7 +53,7 @@ function ownerLabels(ks: KubeObject): Record<string, string> {
 
 async function sourceOf(ks: Kustomization, ctx: EffectContext): Promise<{ ref: ObjectRef; obj: KubeObject | undefined }> {
   const ref = sourceRefsOf(ks)[0] as ObjectRef;
-  if (ref.kind !== 'GitRepository' && ref.kind !== 'OCIRepository' && ref.kind !== 'ExternalArtifact') throw new StalledError(KustomizeReasons.ArtifactFailed, `source kind ${ref.kind} is not supported yet; use a GitRepository, an OCIRepository or an ExternalArtifact`);
+  if (ref.kind !== 'GitRepository' && ref.kind !== 'OCIRepository' && ref.kind !== 'Bucket' && ref.kind !== 'ExternalArtifact') throw new StalledError(KustomizeReasons.ArtifactFailed, `source kind ${ref.kind} is not supported; use a GitRepository, an OCIRepository, a Bucket or an ExternalArtifact`);
   return { ref, obj: await ctx.cluster.get(ref) };
 }
 

@@ -5,8 +5,9 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Metrics } from '../runtime/metrics.js';
+import { listen } from './listen.js';
+import type { ListeningServer } from './listen.js';
 
 /** A probe: true when healthy; false or `{ ok: false, reason }` when not. May be async; a throw fails it. */
 export type Probe = () => boolean | { ok: boolean; reason?: string } | Promise<boolean | { ok: boolean; reason?: string }>;
@@ -21,12 +22,7 @@ export interface OpsServerOptions {
   readyz: Probe;
 }
 
-export interface OpsServer {
-  port: number;
-  /** `http://host:port` */
-  url: string;
-  close(): Promise<void>;
-}
+export type OpsServer = ListeningServer;
 
 async function probe(check: Probe, name: string): Promise<{ ok: boolean; reason: string }> {
   try {
@@ -67,22 +63,5 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  return {
-    port,
-    url: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, options.host, options.port);
 }

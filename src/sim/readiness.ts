@@ -25,6 +25,8 @@ export interface ObjectReport {
 export async function fluxObjects(cluster: Cluster): Promise<KubeObject[]> {
   const out: KubeObject[] = [];
   for (const k of fluxKinds) {
+    // Alerts and Providers are static (no status, never Ready): nothing to wait for.
+    if (k.kind === 'Alert' || k.kind === 'Provider') continue;
     if (!(await cluster.resourceFor(`${k.group}/${k.storageVersion}`, k.kind))) continue;
     out.push(...(await cluster.list({ apiVersion: `${k.group}/${k.storageVersion}`, kind: k.kind })).items);
   }

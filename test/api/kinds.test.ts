@@ -50,6 +50,10 @@ describe('validation names the offending field', () => {
     ['v1beta2 Kustomization with a malformed patchesStrategicMerge', ks({ ...ksBase, patchesStrategicMerge: 'kind: Deployment' }, 'kustomize.toolkit.fluxcd.io/v1beta2'), 'spec.patchesStrategicMerge', 'must be a list'],
     ['v1beta2 Kustomization with a JSON 6902 patch that is not a list', ks({ ...ksBase, patchesJson6902: [{ target: { kind: 'Service' }, patch: 'op: add' }] }, 'kustomize.toolkit.fluxcd.io/v1beta2'), 'spec.patchesJson6902[0].patch', 'JSON 6902'],
     ['v1beta2 HelmChart with a non-string valuesFile', { apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kind: 'HelmChart', metadata: meta, spec: { chart: 'x', interval: '1m', sourceRef: { kind: 'HelmRepository', name: 'x' }, valuesFile: ['a.yaml'] } }, 'spec.valuesFile', 'must be a string'],
+    ['Bucket without a bucketName', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'Bucket', metadata: meta, spec: { endpoint: 'minio:9000', interval: '1m' } }, 'spec.bucketName', 'Required value'],
+    ['Bucket with a bad provider', { apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kind: 'Bucket', metadata: meta, spec: { bucketName: 'b', endpoint: 'minio:9000', interval: '1m', provider: 'ibm' } }, 'spec.provider', 'Unsupported value'],
+    ['Bucket generic with a service account', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'Bucket', metadata: meta, spec: { bucketName: 'b', endpoint: 'minio:9000', interval: '1m', serviceAccountName: 'sa' } }, 'spec', "not supported for the 'generic' Bucket provider"],
+    ['Bucket aws with an ldap STS', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'Bucket', metadata: meta, spec: { bucketName: 'b', endpoint: 's3.amazonaws.com', interval: '1m', provider: 'aws', sts: { provider: 'ldap', endpoint: 'https://sts' } } }, 'spec', "'aws' is the only supported STS provider"],
     ['an object with an invalid name', { ...git({ url: 'https://x/y', interval: '1m' }), metadata: { name: 'Bad_Name' } }, 'metadata.name', 'RFC 1123'],
   ])('%s', (_what, obj, field, message) => {
     const r = tryNormalize(obj);
@@ -234,5 +238,13 @@ describe.skipIf(!haveExamples)("Flux's example repositories", () => {
       }
     }
     expect([...unknown]).toEqual([]);
+  });
+});
+
+describe('Bucket', () => {
+  it('accepts v1beta2 and stores v1 with the schema defaults', () => {
+    const b = normalize({ apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kind: 'Bucket', metadata: meta, spec: { bucketName: 'podinfo', endpoint: 'minio.minio:9000', interval: '5m', insecure: true } });
+    expect(b.apiVersion).toBe('source.toolkit.fluxcd.io/v1');
+    expect(b.spec).toEqual({ bucketName: 'podinfo', endpoint: 'minio.minio:9000', interval: '5m', insecure: true, provider: 'generic', timeout: '60s' });
   });
 });

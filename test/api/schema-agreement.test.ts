@@ -7,12 +7,49 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import { fluxKinds } from '../../src/api/kinds.js';
 import type { Schema } from '../../src/api/crd-schemas.js';
-import { artifactGeneratorSpec, externalArtifactSpec, gitRepositorySpec, helmChartSpec, helmReleaseSpec, ociRepositorySpec, helmRepositorySpec, kustomizationSpec } from '../../src/api/crd-schemas.js';
+import { alertSpec, providerSpec, receiverSpec } from '../../src/api/crd-schemas.js';
+import { artifactGeneratorSpec, bucketSpec, externalArtifactSpec, gitRepositorySpec, helmChartSpec, helmReleaseSpec, ociRepositorySpec, helmRepositorySpec, kustomizationSpec } from '../../src/api/crd-schemas.js';
 
 const metadata = { name: 'sample', namespace: 'apps' };
 
 /** One valid object per kind that sets every nested object that has required fields or enums. */
 const samples: Record<string, { schema: Schema; obj: KubeObject }> = {
+  Provider: {
+    schema: providerSpec,
+    obj: {
+      apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+      kind: 'Provider',
+      metadata,
+      spec: { type: 'slack', channel: 'general', username: 'flux', address: 'https://hooks.slack.com/services/x', timeout: '15s', secretRef: { name: 'slack-url' }, certSecretRef: { name: 'tls' }, proxySecretRef: { name: 'proxy' }, suspend: false },
+    },
+  },
+  Alert: {
+    schema: alertSpec,
+    obj: {
+      apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+      kind: 'Alert',
+      metadata,
+      spec: {
+        providerRef: { name: 'slack' },
+        eventSeverity: 'error',
+        eventSources: [{ kind: 'Kustomization', name: '*', namespace: 'apps', matchLabels: { team: 'a' } }],
+        inclusionList: ['.*'],
+        exclusionList: ['^Dependencies'],
+        eventMetadata: { cluster: 'prod' },
+        summary: 'prod',
+        suspend: false,
+      },
+    },
+  },
+  Receiver: {
+    schema: receiverSpec,
+    obj: {
+      apiVersion: 'notification.toolkit.fluxcd.io/v1',
+      kind: 'Receiver',
+      metadata,
+      spec: { type: 'github', interval: '10m', events: ['push'], resources: [{ kind: 'GitRepository', name: 'podinfo', namespace: 'apps', matchLabels: { a: 'b' } }], secretRef: { name: 'webhook-token' } },
+    },
+  },
   GitRepository: {
     schema: gitRepositorySpec,
     obj: {
@@ -29,6 +66,29 @@ const samples: Record<string, { schema: Schema; obj: KubeObject }> = {
         ref: { branch: 'main' },
         verify: { mode: 'HEAD', secretRef: { name: 'keys' } },
         include: [{ repository: { name: 'other' }, fromPath: 'a', toPath: 'b' }],
+      },
+    },
+  },
+  Bucket: {
+    schema: bucketSpec,
+    obj: {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'Bucket',
+      metadata,
+      spec: {
+        provider: 'aws',
+        bucketName: 'podinfo',
+        endpoint: 's3.amazonaws.com',
+        region: 'us-east-1',
+        prefix: 'manifests/',
+        insecure: false,
+        interval: '5m',
+        timeout: '60s',
+        ignore: '*.md',
+        suspend: false,
+        secretRef: { name: 's3-keys' },
+        certSecretRef: { name: 'tls' },
+        proxySecretRef: { name: 'proxy' },
       },
     },
   },

@@ -81,6 +81,7 @@ describe('fluxion controller: two replicas, one served simulator', () => {
         '--leader-election-retry-period=200ms',
         '--health-addr=127.0.0.1:0',
         '--metrics-addr=127.0.0.1:0',
+        '--receiver-addr=127.0.0.1:0',
         `--storage-path=${path.join(dir, `state-${name}`)}`,
       ],
       { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: dir, RUNTIME_NAMESPACE: 'flux-system' }, stdio: 'pipe' },

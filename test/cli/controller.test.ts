@@ -67,7 +67,7 @@ describe('fluxion controller', () => {
       });
     });
     const abort = new AbortController();
-    const done = main(['controller', '--kubeconfig', file, '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0'], { stdout: new PassThrough(), stderr, cwd: dir, env: {}, signal: abort.signal });
+    const done = main(['controller', '--kubeconfig', file, '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0', '--receiver-addr', '127.0.0.1:0'], { stdout: new PassThrough(), stderr, cwd: dir, env: {}, signal: abort.signal });
     const addr = await healthAddr;
     const ready = await fetch(`http://${addr}/readyz`);
     expect(ready.status).toBe(500);

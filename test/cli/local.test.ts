@@ -280,12 +280,16 @@ data.replicas
 ► checking crds
 ✔ gitrepositories.source.toolkit.fluxcd.io/v1
 ✔ ocirepositories.source.toolkit.fluxcd.io/v1
+✔ buckets.source.toolkit.fluxcd.io/v1
 ✔ helmrepositories.source.toolkit.fluxcd.io/v1
 ✔ helmcharts.source.toolkit.fluxcd.io/v1
 ✔ externalartifacts.source.toolkit.fluxcd.io/v1
 ✔ artifactgenerators.source.extensions.fluxcd.io/v1beta1
 ✔ kustomizations.kustomize.toolkit.fluxcd.io/v1
 ✔ helmreleases.helm.toolkit.fluxcd.io/v2
+✔ providers.notification.toolkit.fluxcd.io/v1beta3
+✔ alerts.notification.toolkit.fluxcd.io/v1beta3
+✔ receivers.notification.toolkit.fluxcd.io/v1
 ✔ all checks passed
 `,
     });
@@ -310,12 +314,16 @@ data.replicas
 ► deleting toolkit.fluxcd.io custom resource definitions
 ✔ CustomResourceDefinition/gitrepositories.source.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/ocirepositories.source.toolkit.fluxcd.io deleted 
+✔ CustomResourceDefinition/buckets.source.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/helmrepositories.source.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/helmcharts.source.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/externalartifacts.source.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/artifactgenerators.source.extensions.fluxcd.io deleted 
 ✔ CustomResourceDefinition/kustomizations.kustomize.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/helmreleases.helm.toolkit.fluxcd.io deleted 
+✔ CustomResourceDefinition/providers.notification.toolkit.fluxcd.io deleted 
+✔ CustomResourceDefinition/alerts.notification.toolkit.fluxcd.io deleted 
+✔ CustomResourceDefinition/receivers.notification.toolkit.fluxcd.io deleted 
 ✔ uninstall finished
 `,
     });

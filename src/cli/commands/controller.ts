@@ -9,6 +9,8 @@ import { createLogger } from '../../runtime/logging.js';
 import type { LogLevel } from '../../runtime/logging.js';
 import { Metrics } from '../../runtime/metrics.js';
 import { startOpsServer } from '../../server/http.js';
+import { startReceiverServer } from '../../server/receiver.js';
+import type { ReceiverServer } from '../../server/receiver.js';
 import { connectCluster } from '../connect.js';
 import { FlagError, flagHelp, parseFlags } from '../flags.js';
 import type { FlagSpec, FlagValues } from '../flags.js';
@@ -30,6 +32,7 @@ export const controllerFlags: Record<string, FlagSpec> = {
   'storage-path': { type: 'string', help: 'directory for artifacts and Git caches (default: a temporary directory)' },
   'health-addr': { type: 'string', default: ':9440', help: 'address of /healthz and /readyz' },
   'metrics-addr': { type: 'string', default: ':8080', help: 'address of /metrics' },
+  'receiver-addr': { type: 'string', default: ':9292', help: "address of the Receivers' webhook endpoint (/hook/<sha256>); empty to serve none" },
   'log-level': { type: 'string', default: 'info', help: 'trace, debug, info, error or silent' },
   'log-encoding': { type: 'string', default: 'json', help: 'json or console' },
 };
@@ -110,6 +113,17 @@ export async function runController(run: ControllerRun): Promise<number> {
       ? []
       : [await startOpsServer({ ...metricsAddr, metrics, healthz: () => true, readyz: () => manager.isReady() })]),
   ];
+  // Only the leader's engine runs Receivers; a standby answers 503, as a not-ready Receiver does.
+  let receiverServer: ReceiverServer | undefined;
+  if (flags['receiver-addr']) {
+    const receiverAddr = parseAddr(flags['receiver-addr'] as string);
+    receiverServer = await startReceiverServer({
+      ...receiverAddr,
+      receive: (path, req) => manager.engine()?.notifications.receive(path, req),
+      log: (r) => (r.status === 200 ? log('webhook handled', { path: r.path, annotated: r.annotated }) : logger.error({ path: r.path, status: r.status, error: r.message }, 'webhook refused')),
+    });
+    log('starting webhook receiver server', { addr: `${receiverAddr.host}:${receiverServer.port}` });
+  }
   log('starting health probe server', { healthAddr: `${health.host}:${servers[0]!.port}` });
   log('starting metrics server', { metricsAddr: `${metricsAddr.host}:${servers.at(-1)!.port}` });
 
@@ -136,6 +150,7 @@ export async function runController(run: ControllerRun): Promise<number> {
   else log('shutting down');
   await manager.stop();
   for (const s of servers) await s.close();
+  await receiverServer?.close();
   return outcome === 'lost' ? 1 : 0;
 }
 

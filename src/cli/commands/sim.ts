@@ -27,9 +27,10 @@ Flags:
   --path PATH             with --repo: the cluster directory to apply, e.g. clusters/production
   --branch NAME           with --repo: the branch the repository's own GitRepository names (main)
   --source URL=LOCATION   fetch a GitRepository from LOCATION (URL, file:// URL or directory),
-                          a HelmRepository from LOCATION (a local chart repository URL), or an
+                          a HelmRepository from LOCATION (a local chart repository URL), an
                           OCIRepository from LOCATION (oci://HOST/PATH, http://HOST/PATH for a
-                          plain-HTTP registry) instead of URL (or NAMESPACE/NAME=LOCATION);
+                          plain-HTTP registry), or a Bucket from LOCATION (http(s)://HOST:PORT,
+                          keyed by its endpoint) instead of URL (or NAMESPACE/NAME=LOCATION);
                           repeatable
   --serve PORT            serve the simulator as a Kubernetes API on http://127.0.0.1:PORT
                           (0 picks a free port) for kubectl, k9s and fluxion; runs until

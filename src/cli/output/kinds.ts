@@ -51,7 +51,7 @@ export const OCI: CliKind = {
   withSource: false,
   readyColumns: (o) => truncatedStatus(o),
 };
-/** Served by Flux's source-controller, not by fluxion: read and toggled when a cluster has them. */
+/** `fluxion get/suspend/resume/reconcile source bucket`: S3-compatible Buckets, served by fluxion (see docs/bucket.md). */
 export const BUCKET: CliKind = {
   kind: 'Bucket',
   apiVersion: 'source.toolkit.fluxcd.io/v1',
