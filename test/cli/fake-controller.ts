@@ -14,6 +14,8 @@ const KINDS: [string, string][] = [
   ['source.toolkit.fluxcd.io/v1', 'OCIRepository'],
   ['source.toolkit.fluxcd.io/v1', 'HelmRepository'],
   ['source.toolkit.fluxcd.io/v1', 'HelmChart'],
+  ['source.toolkit.fluxcd.io/v1', 'Bucket'],
+  ['notification.toolkit.fluxcd.io/v1', 'Receiver'],
   ['kustomize.toolkit.fluxcd.io/v1', 'Kustomization'],
   ['helm.toolkit.fluxcd.io/v2', 'HelmRelease'],
 ];
@@ -23,6 +25,9 @@ const SUCCESS: Record<string, [string, (rev: string) => string]> = {
   OCIRepository: ['Succeeded', (r) => `stored artifact for digest '${r}'`],
   HelmRepository: ['Succeeded', (r) => `stored artifact: revision '${r}'`],
   HelmChart: ['ChartPullSucceeded', (r) => `pulled chart with version '${r}'`],
+  Bucket: ['Succeeded', (r) => `stored artifact for revision '${r}'`],
+  // A Receiver's "revision" is the webhook path the controller generates.
+  Receiver: ['Succeeded', (r) => `Receiver initialized for path: ${r}`],
   Kustomization: ['ReconciliationSucceeded', (r) => `Applied revision: ${r}`],
   HelmRelease: ['UpgradeSucceeded', (r) => `Helm upgrade succeeded for release with chart ${r}`],
 };
@@ -44,7 +49,8 @@ export async function startFakeController(cluster: MemoryCluster, behaviour: (ob
       ...(requested ? { lastHandledReconcileAt: requested } : {}),
       conditions: [{ ...ready, lastTransitionTime: '2026-11-01T10:00:00Z', observedGeneration: gen }],
     };
-    if (b.ready && (obj.kind.endsWith('Repository') || obj.kind === 'HelmChart')) next.artifact = { path: 'x', url: 'x', revision: b.revision, digest: 'sha256:00', lastUpdateTime: '2026-11-01T10:00:00Z', size: 1 };
+    if (b.ready && obj.kind === 'Receiver') next.webhookPath = b.revision;
+    if (b.ready && (obj.kind.endsWith('Repository') || obj.kind === 'HelmChart' || obj.kind === 'Bucket')) next.artifact = { path: 'x', url: 'x', revision: b.revision, digest: 'sha256:00', lastUpdateTime: '2026-11-01T10:00:00Z', size: 1 };
     if (b.ready && obj.kind === 'Kustomization') next.lastAppliedRevision = b.revision;
     if (b.ready && obj.kind === 'HelmRelease') next.history = [{ chartName: 'redis', chartVersion: b.revision, name: obj.metadata.name, namespace: obj.metadata.namespace, version: 2, status: 'deployed' }];
     try {

@@ -96,7 +96,7 @@ spec:
     [['create', 'kustomization', 'x', '--source=podinfo', '--path=kustomize', '--export'], '✗ path must begin with ./\n'],
     [['create', 'kustomization', 'x', '--export'], '✗ source is required\n'],
     [['create', 'kustomization', 'x', '--source=podinfo', '--url=https://x', '--export'], '✗ unknown flag: --url for "fluxion create kustomization"\n'],
-    [['create', 'bucket', 'x'], '✗ unknown kind "bucket x" for "fluxion create": one of source git, source oci, kustomization\n'],
+    [['create', 'bucket', 'x'], '✗ unknown kind "bucket x" for "fluxion create": one of source git, source oci, source bucket, kustomization, alert-provider, alert, receiver\n'],
   ])('%j is refused', async (args, err) => {
     expect(await runFluxion(args)).toEqual({ code: 1, out: '', err });
   });

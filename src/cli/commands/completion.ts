@@ -4,16 +4,16 @@
  */
 import { CommandError, defineCommand } from '../output/command.js';
 
-const KIND_WORDS = 'source kustomization helmrelease';
+const KIND_WORDS = 'source kustomization helmrelease alert alert-provider receiver';
 /** Words that may follow a command (kinds, sub-commands), by command and previous word. */
 const SUBWORDS: Record<string, string> = {
-  get: 'all sources kustomizations helmreleases',
-  reconcile: KIND_WORDS,
+  get: 'all sources kustomizations helmreleases alerts alert-providers receivers',
+  reconcile: 'source kustomization helmrelease receiver',
   suspend: KIND_WORDS,
   resume: KIND_WORDS,
   export: KIND_WORDS,
   delete: KIND_WORDS,
-  create: 'source kustomization',
+  create: 'source kustomization alert alert-provider receiver',
   push: 'artifact',
   pull: 'artifact',
   list: 'artifacts',

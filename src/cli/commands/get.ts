@@ -7,7 +7,7 @@ import { ApiError } from '../../cluster/errors.js';
 import type { Cluster } from '../../cluster/types.js';
 import { CommandError, defineCommand, namespaceNameOrAny } from '../output/command.js';
 import type { CommandContext } from '../output/command.js';
-import { HELM_RELEASE, KUSTOMIZATION, SOURCE_KINDS, conditionsOf, isSuspendedObject, parseKindArgs, specOf, titleBool } from '../output/kinds.js';
+import { HELM_RELEASE, KUSTOMIZATION, NOTIFICATION_KINDS, SOURCE_KINDS, conditionsOf, isSuspendedObject, parseKindArgs, specOf, titleBool } from '../output/kinds.js';
 import type { CliKind } from '../output/kinds.js';
 import { renderTable } from '../output/table.js';
 import { untilAborted } from '../output/wait.js';
@@ -22,7 +22,12 @@ const examples = `  # List all Flux objects in a namespace
   fluxion get kustomizations --status-selector ready=false
 
   # Watch the HelmReleases
-  fluxion get helmreleases --watch`;
+  fluxion get helmreleases --watch
+
+  # List all Alerts, Providers and Receivers and their status
+  fluxion get alerts
+  fluxion get alert-providers
+  fluxion get receivers`;
 
 /** The source of a Kustomization/HelmRelease as `--show-source` prints it: `Kind/ns/name`. */
 function sourceColumn(obj: KubeObject): string {
@@ -43,32 +48,45 @@ interface GetOptions {
 }
 
 export function headersFor(kind: CliKind, o: GetOptions): string[] {
-  const h = ['Name', ...(o.showSource && (kind === KUSTOMIZATION || kind === HELM_RELEASE) ? ['Source'] : []), 'Revision', 'Suspended', 'Ready', 'Message'];
+  const cols = kind.columns ?? { revision: true, suspended: true };
+  const h = [
+    'Name',
+    ...(o.showSource && (kind === KUSTOMIZATION || kind === HELM_RELEASE) ? ['Source'] : []),
+    ...(cols.revision ? ['Revision'] : []),
+    ...(cols.suspended ? ['Suspended'] : []),
+    'Ready',
+    'Message',
+  ];
   return o.allNamespaces ? ['Namespace', ...h] : h;
 }
 
 export function rowFor(kind: CliKind, obj: KubeObject, o: GetOptions): string[] {
   const name = o.includeKind ? `${obj.kind.toLowerCase()}/${obj.metadata.name}` : obj.metadata.name;
   const [ready, message] = kind.readyColumns(obj);
+  const cols = kind.columns ?? { revision: true, suspended: true };
   return [
     ...(o.allNamespaces ? [obj.metadata.namespace ?? ''] : []),
     name,
     ...(o.showSource && (kind === KUSTOMIZATION || kind === HELM_RELEASE) ? [sourceColumn(obj)] : []),
-    kind.revision(obj),
-    titleBool(isSuspendedObject(obj)),
+    ...(cols.revision ? [kind.revision(obj)] : []),
+    ...(cols.suspended ? [titleBool(isSuspendedObject(obj))] : []),
     ready,
     message,
   ];
 }
 
-/** `--status-selector type=status` or `type!=status`, compared without case. */
-export function statusFilter(selector: string | undefined): (obj: KubeObject) => boolean {
+/**
+ * `--status-selector type=status` or `type!=status`, compared without case. A static kind
+ * (Alert, Provider) has no conditions: flux matches it only on `ready=true`.
+ */
+export function statusFilter(selector: string | undefined, kind?: CliKind): (obj: KubeObject) => boolean {
   if (!selector) return () => true;
   const negate = selector.includes('!=');
   const parts = selector.split(negate ? '!=' : '=');
   if (parts.length < 2) throw new CommandError(`expected status selector in type=status or type!=status format, but found: ${selector}`);
   const [type, status] = [parts[0]!, parts.slice(1).join(negate ? '!=' : '=')];
   const matches = (obj: KubeObject): boolean => {
+    if (kind?.isStatic) return type.toLowerCase() === 'ready' && status.toLowerCase() === 'true';
     const c = [...conditionsOf(obj)].reverse().find((x) => x.type.toLowerCase() === type.toLowerCase());
     return c !== undefined && c.status.toLowerCase() === status.toLowerCase();
   };
@@ -109,7 +127,7 @@ async function getOne(ctx: CommandContext, kind: CliKind, name: string | undefin
     return;
   }
   const opts: GetOptions = { allNamespaces: all, includeKind: getAll, showSource: ctx.flags['show-source'] === true };
-  const filter = statusFilter(ctx.flags['status-selector'] as string | undefined);
+  const filter = statusFilter(ctx.flags['status-selector'] as string | undefined, kind);
   const rows = items.filter(filter).map((o) => rowFor(kind, o, opts));
   if (getAll && rows.length === 0) return;
   ctx.io.stdout.write(renderTable(ctx.flags['no-header'] === true ? [] : headersFor(kind, opts), rows));
@@ -121,7 +139,7 @@ async function watchKind(ctx: CommandContext, kind: CliKind, name: string | unde
   const all = ctx.flags['all-namespaces'] === true;
   const cluster = await ctx.cluster();
   const opts: GetOptions = { allNamespaces: all, includeKind: false, showSource: ctx.flags['show-source'] === true };
-  const filter = statusFilter(ctx.flags['status-selector'] as string | undefined);
+  const filter = statusFilter(ctx.flags['status-selector'] as string | undefined, kind);
   let first = true;
   const watch = await cluster.watch(
     {
@@ -150,7 +168,7 @@ export const getCommand = defineCommand({
   name: 'get',
   summary: 'Get the resources and their status',
   description: 'The get sub-commands print the statuses of Flux resources.',
-  usageLine: 'fluxion get all|sources [all|git|oci|helm|chart|bucket]|kustomizations|helmreleases [name] [flags]',
+  usageLine: 'fluxion get all|sources [all|git|oci|helm|chart|bucket]|kustomizations|helmreleases|alerts|alert-providers|receivers [name] [flags]',
   examples,
   flags: {
     'all-namespaces': { type: 'bool', short: 'A', help: 'list the requested object(s) across all namespaces' },
@@ -166,7 +184,7 @@ export const getCommand = defineCommand({
     if (first === 'all' || ((first === 'sources' || first === 'source') && (second === 'all' || second === undefined))) {
       if (watch) throw new CommandError('expected a single resource type, but found all');
       const name = first === 'all' ? second : ctx.args[2];
-      const kinds = first === 'all' ? [...SOURCE_KINDS, HELM_RELEASE, KUSTOMIZATION] : SOURCE_KINDS;
+      const kinds = first === 'all' ? [...SOURCE_KINDS, HELM_RELEASE, KUSTOMIZATION, ...NOTIFICATION_KINDS] : SOURCE_KINDS;
       for (const kind of kinds) {
         try {
           await getOne(ctx, kind, name, true);

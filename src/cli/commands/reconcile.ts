@@ -100,7 +100,7 @@ export const reconcileCommand = defineCommand({
   summary: 'Reconcile sources and resources',
   description: `The reconcile sub-commands trigger a reconciliation of sources and resources and wait for it to finish:
 they set the reconcile.fluxcd.io/requestedAt annotation and wait until the controller has handled it.`,
-  usageLine: 'fluxion reconcile source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease NAME [flags]',
+  usageLine: 'fluxion reconcile source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|receiver NAME [flags]',
   examples: `  # Trigger a git pull for an existing source
   fluxion reconcile source git podinfo
 
@@ -111,7 +111,10 @@ they set the reconcile.fluxcd.io/requestedAt annotation and wait until the contr
   fluxion reconcile kustomization podinfo --with-source
 
   # Force a one-off upgrade of a HelmRelease
-  fluxion reconcile hr podinfo --force`,
+  fluxion reconcile hr podinfo --force
+
+  # Trigger a reconciliation for an existing Receiver
+  fluxion reconcile receiver main`,
   flags: {
     'with-source': { type: 'bool', help: 'reconcile the source (Kustomization, HelmRelease) first' },
     force: { type: 'bool', help: 'force a one-off install or upgrade of the HelmRelease resource' },
@@ -119,6 +122,8 @@ they set the reconcile.fluxcd.io/requestedAt annotation and wait until the contr
   },
   async run(ctx) {
     const { kind, rest } = parseKindArgs(ctx.args, 'reconcile');
+    // flux has no `reconcile alert|alert-provider`: nothing reconciles those static objects.
+    if (kind.isStatic) throw new CommandError(`unknown kind "${ctx.args[0]}" for "fluxion reconcile": one of source git, source oci, source helm, source chart, source bucket, kustomization, helmrelease, receiver`);
     const name = rest[0];
     if (!name) throw new CommandError(`${kind.kind} name is required`);
     if ((ctx.flags.force || ctx.flags.reset) && kind !== HELM_RELEASE) throw new CommandError('--force and --reset apply to helmrelease only');

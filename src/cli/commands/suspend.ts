@@ -7,10 +7,11 @@ import { CommandError, defineCommand } from '../output/command.js';
 import type { CommandContext } from '../output/command.js';
 import { parseKindArgs, readyCondition } from '../output/kinds.js';
 import type { CliKind } from '../output/kinds.js';
-import { isObjectReady } from '../output/readiness.js';
+import { isObjectReady, isStaticObjectReady } from '../output/readiness.js';
 import { waitForObject } from '../output/wait.js';
 
 const refFor = (kind: CliKind, name: string, namespace: string): ObjectRef => ({ apiVersion: kind.apiVersion, kind: kind.kind, name, namespace });
+
 
 /** The objects named by `args` (in order, duplicates dropped), or every one with `--all`. */
 async function targets(ctx: CommandContext, kind: CliKind, names: string[], verb: string): Promise<{ found: KubeObject[]; missing: number }> {
@@ -40,13 +41,17 @@ const examples = (verb: string): string => `  # ${verb === 'suspend' ? 'Suspend'
   fluxion ${verb} ks podinfo-1 podinfo-2
 
   # ${verb === 'suspend' ? 'Suspend' : 'Resume'} every GitRepository in a namespace
-  fluxion ${verb} source git --all -n apps`;
+  fluxion ${verb} source git --all -n apps
+
+  # ${verb === 'suspend' ? 'Suspend' : 'Resume'} an Alert and a Receiver
+  fluxion ${verb} alert main
+  fluxion ${verb} receiver github`;
 
 export const suspendCommand = defineCommand({
   name: 'suspend',
   summary: 'Suspend resources',
   description: 'The suspend sub-commands suspend the reconciliation of a resource (spec.suspend: true).',
-  usageLine: 'fluxion suspend source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease [NAME...] [--all] [flags]',
+  usageLine: 'fluxion suspend source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|alert|alert-provider|receiver [NAME...] [--all] [flags]',
   examples: examples('suspend'),
   flags: { all: { type: 'bool', help: 'suspend all resources in that namespace' } },
   async run(ctx) {
@@ -74,7 +79,7 @@ export const resumeCommand = defineCommand({
   summary: 'Resume suspended resources',
   description: `The resume sub-commands resume the reconciliation of a suspended resource (spec.suspend: false)
 and, for a single object, wait until it is Ready for its new generation.`,
-  usageLine: 'fluxion resume source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease [NAME...] [--all] [--wait] [flags]',
+  usageLine: 'fluxion resume source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|alert|alert-provider|receiver [NAME...] [--all] [--wait] [flags]',
   examples: examples('resume'),
   flags: {
     all: { type: 'bool', help: 'resume all resources in that namespace' },
@@ -99,7 +104,7 @@ and, for a single object, wait until it is Ready for its new generation.`,
       resumed.map(async (name) => {
         ctx.log.waiting(`waiting for ${kind.kind} reconciliation`);
         try {
-          const obj = await waitForObject(cluster, refFor(kind, name, ctx.namespace), isObjectReady, { timeoutMs: ctx.timeoutMs, ...(ctx.io.signal ? { signal: ctx.io.signal } : {}) });
+          const obj = await waitForObject(cluster, refFor(kind, name, ctx.namespace), kind.isStatic ? isStaticObjectReady : isObjectReady, { timeoutMs: ctx.timeoutMs, ...(ctx.io.signal ? { signal: ctx.io.signal } : {}) });
           return { name, obj, err: undefined };
         } catch (err) {
           // On a timeout, say why the object is not Ready, when it says.

@@ -19,6 +19,13 @@ export interface CliKind {
   withSource: boolean;
   /** The `get` READY and MESSAGE columns (flux shortens hex digests in messages, except a HelmRelease's). */
   readyColumns(obj: KubeObject): [string, string];
+  /** The `get` table's REVISION and SUSPENDED columns (both, unless said otherwise). */
+  columns?: { revision: boolean; suspended: boolean };
+  /**
+   * A kind no controller reconciles (flux's `isStatic`: Alert, Provider): `get` always shows
+   * it Ready, `--status-selector` matches only `ready=true`, and `resume` waits only for kstatus.
+   */
+  isStatic?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -100,6 +107,47 @@ export const HELM_RELEASE: CliKind = {
   readyColumns: (o) => statusAndMessage(o),
 };
 
+const NOTIFICATION_API = 'notification.toolkit.fluxcd.io/v1beta3';
+
+/** `fluxion get/export/suspend/resume/delete alert`: a static object, always shown Ready. */
+export const ALERT: CliKind = {
+  kind: 'Alert',
+  apiVersion: NOTIFICATION_API,
+  humanKind: 'alert',
+  revision: () => '',
+  successMessage: () => 'Alert reconciliation completed',
+  withSource: false,
+  readyColumns: () => ['True', 'Alert is Ready'],
+  columns: { revision: false, suspended: true },
+  isStatic: true,
+};
+/** `fluxion … alert-provider`: a static object; flux's table has no SUSPENDED column for it. */
+export const ALERT_PROVIDER: CliKind = {
+  kind: 'Provider',
+  apiVersion: NOTIFICATION_API,
+  humanKind: 'alert provider',
+  revision: () => '',
+  successMessage: () => 'Provider reconciliation completed',
+  withSource: false,
+  readyColumns: () => ['True', 'Provider is Ready'],
+  columns: { revision: false, suspended: false },
+  isStatic: true,
+};
+/** `fluxion … receiver`: reconciled by the notification controller (its Ready condition, untruncated). */
+export const RECEIVER: CliKind = {
+  kind: 'Receiver',
+  apiVersion: 'notification.toolkit.fluxcd.io/v1',
+  humanKind: 'receiver',
+  revision: () => '',
+  successMessage: () => 'Receiver reconciliation completed',
+  withSource: false,
+  readyColumns: (o) => statusAndMessage(o),
+  columns: { revision: false, suspended: true },
+};
+
+/** In `flux get all` order, after the Kustomizations. */
+export const NOTIFICATION_KINDS: readonly CliKind[] = [RECEIVER, ALERT_PROVIDER, ALERT];
+
 /** In `flux get sources all` order. */
 export const SOURCE_KINDS: readonly CliKind[] = [GIT, OCI, HELM_REPO, HELM_CHART, BUCKET];
 export const ALL_KINDS: readonly CliKind[] = [GIT, OCI, HELM_REPO, HELM_CHART, BUCKET, KUSTOMIZATION, HELM_RELEASE];
@@ -112,6 +160,12 @@ const WORDS: Record<string, CliKind> = {
   helmrelease: HELM_RELEASE,
   helmreleases: HELM_RELEASE,
   hr: HELM_RELEASE,
+  alert: ALERT,
+  alerts: ALERT,
+  'alert-provider': ALERT_PROVIDER,
+  'alert-providers': ALERT_PROVIDER,
+  receiver: RECEIVER,
+  receivers: RECEIVER,
 };
 
 export class KindError extends Error {}
@@ -122,14 +176,14 @@ export class KindError extends Error {}
  */
 export function parseKindArgs(args: readonly string[], command: string): { kind: CliKind; rest: string[] } {
   const [first, second, ...more] = args;
-  if (!first) throw new KindError(`a kind is required: fluxion ${command} source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease`);
+  if (!first) throw new KindError(`a kind is required: fluxion ${command} source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|alert|alert-provider|receiver`);
   if (first === 'source' || first === 'sources') {
     const kind = second ? SOURCE_WORDS[second] : undefined;
     if (!kind) throw new KindError(second ? `unknown source kind "${second}" for "fluxion ${command} ${first}": one of git, oci, helm, chart, bucket` : `a source kind is required: fluxion ${command} ${first} git|oci|helm|chart|bucket`);
     return { kind, rest: more };
   }
   const kind = WORDS[first];
-  if (!kind) throw new KindError(`unknown kind "${first}" for "fluxion ${command}": one of source git, source oci, source helm, source chart, source bucket, kustomization, helmrelease`);
+  if (!kind) throw new KindError(`unknown kind "${first}" for "fluxion ${command}": one of source git, source oci, source helm, source chart, source bucket, kustomization, helmrelease, alert, alert-provider, receiver`);
   return { kind, rest: second === undefined ? [] : [second, ...more] };
 }
 

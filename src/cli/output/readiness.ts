@@ -38,3 +38,14 @@ export function isObjectReady(obj: KubeObject | undefined): boolean {
   // dependency): keep waiting, until Ready=True or the timeout.
   return k.status === 'Current' && ready.status === 'True';
 }
+
+/**
+ * flux's static readiness (Alert, Provider: no controller writes their status): the object
+ * exists and kstatus finds it Current.
+ */
+export function isStaticObjectReady(obj: KubeObject | undefined): boolean {
+  if (!obj) return false;
+  const k = kstatus(obj);
+  if (k.status === 'Failed') throw new Error(k.message);
+  return k.status === 'Current';
+}
