@@ -5,12 +5,9 @@
  * Only S3-compatible access with static keys (or anonymous) is served; what needs cloud
  * identity, STS or a proxy stalls the object with a message naming the field.
  */
-import type { Condition } from '../api/conditions.js';
-import { removeCondition, setCondition } from '../api/conditions.js';
 import { parseDuration } from '../api/duration.js';
 import { StalledError, TransientError } from '../api/errors.js';
 import type { Bucket } from '../api/kinds/bucket.js';
-import type { Artifact } from '../api/kinds/common.js';
 import type { KubeObject } from '../api/meta.js';
 import { SourceReasons } from '../api/reasons.js';
 import { bucketMachine } from '../../machines/index.js';
@@ -22,6 +19,7 @@ import { S3Client, S3Error } from '../sources/bucket/s3-client.js';
 import type { Registration } from '../runtime/supervisor.js';
 import type { ControllerDeps, EffectContext } from './controller.js';
 import { createController } from './controller.js';
+import { sourceConditions } from './source-conditions.js';
 import { secretData } from './secrets.js';
 
 const FETCH_REASONS = new Set<string>([SourceReasons.BucketOperationFailed, SourceReasons.AuthenticationFailed, SourceReasons.URLInvalid, SourceReasons.InvalidSTSConfiguration]);
@@ -96,13 +94,7 @@ export function bucketController(source: BucketSourceDeps & { client?: Partial<S
       },
       decorate: (status, context: LifecycleContext, now) => {
         const obj = context.object as Bucket;
-        let conditions = (status.conditions as Condition[] | undefined) ?? [];
-        const artifact = status.artifact as Artifact | undefined;
-        if (artifact?.revision) conditions = setCondition(conditions, { type: 'ArtifactInStorage', status: 'True', reason: 'Succeeded', message: storedMessage(artifact.revision) }, now, context.generation);
-        const f = context.failure;
-        if (f && FETCH_REASONS.has(f.reason)) conditions = setCondition(conditions, { type: 'FetchFailed', status: 'True', reason: f.reason, message: f.message }, now, context.generation);
-        else if (!f) conditions = removeCondition(conditions, 'FetchFailed');
-        status.conditions = conditions;
+        status.conditions = sourceConditions(status, context, now, { fetchReasons: FETCH_REASONS, stored: storedMessage });
         if (context.data.stored && context.data.downloaded) {
           if (obj.spec.ignore !== undefined) status.observedIgnore = obj.spec.ignore;
           else delete status.observedIgnore;

@@ -6,8 +6,6 @@
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Condition } from '../api/conditions.js';
-import { removeCondition, setCondition } from '../api/conditions.js';
 import type { GitRepository } from '../api/kinds/git-repository.js';
 import { SourceReasons } from '../api/reasons.js';
 import type { KubeObject } from '../api/meta.js';
@@ -19,6 +17,7 @@ import type { Credentials } from '../sources/git/refs.js';
 import type { Registration } from '../runtime/supervisor.js';
 import type { ControllerDeps, EffectContext } from './controller.js';
 import { createController } from './controller.js';
+import { sourceConditions } from './source-conditions.js';
 import { secretData } from './secrets.js';
 
 const FETCH_REASONS = new Set<string>([SourceReasons.GitOperationFailed, SourceReasons.AuthenticationFailed, SourceReasons.URLInvalid, 'IncludeUnavailable']);
@@ -88,15 +87,7 @@ export function gitRepositoryController(source: Omit<GitSourceDeps, 'clock'>, de
       },
       decorate: (status, context: LifecycleContext, now) => {
         const obj = context.object as GitRepository;
-        let conditions = (status.conditions as Condition[] | undefined) ?? [];
-        const artifact = status.artifact as { revision?: string } | undefined;
-        if (artifact?.revision) {
-          conditions = setCondition(conditions, { type: 'ArtifactInStorage', status: 'True', reason: 'Succeeded', message: `stored artifact for revision '${artifact.revision}'` }, now, context.generation);
-        }
-        const f = context.failure;
-        if (f && FETCH_REASONS.has(f.reason)) conditions = setCondition(conditions, { type: 'FetchFailed', status: 'True', reason: f.reason, message: f.message }, now, context.generation);
-        else if (!f) conditions = removeCondition(conditions, 'FetchFailed');
-        status.conditions = conditions;
+        status.conditions = sourceConditions(status, context, now, { fetchReasons: FETCH_REASONS, stored: (revision) => `stored artifact for revision '${revision}'` });
         if (context.data.stored) {
           if (obj.spec.ignore !== undefined) status.observedIgnore = obj.spec.ignore;
           else delete status.observedIgnore;

@@ -4,8 +4,6 @@
  * conditions (ArtifactInStorage, FetchFailed). A repository of `type: oci` has no index: charts
  * are pulled from the registry by the HelmCharts that use it.
  */
-import type { Condition } from '../api/conditions.js';
-import { removeCondition, setCondition } from '../api/conditions.js';
 import type { Artifact } from '../api/kinds/common.js';
 import type { HelmRepository } from '../api/kinds/helm-repository.js';
 import type { KubeObject } from '../api/meta.js';
@@ -19,6 +17,7 @@ import { fetchHelmIndex, storeHelmIndex } from '../sources/helm-repository.js';
 import type { Registration } from '../runtime/supervisor.js';
 import type { ControllerDeps, EffectContext } from './controller.js';
 import { createController } from './controller.js';
+import { sourceConditions } from './source-conditions.js';
 import { secretData } from './secrets.js';
 
 const FETCH_REASONS = new Set<string>([SourceReasons.IndexationFailed, SourceReasons.AuthenticationFailed, SourceReasons.URLInvalid]);
@@ -80,13 +79,7 @@ export function helmRepositoryController(source: { storage: ArtifactStorage; ove
         return artifact ? { artifact, url: artifact.url } : undefined;
       },
       decorate: (status, context: LifecycleContext, now) => {
-        let conditions = (status.conditions as Condition[] | undefined) ?? [];
-        const artifact = status.artifact as { revision?: string } | undefined;
-        if (artifact?.revision) conditions = setCondition(conditions, { type: 'ArtifactInStorage', status: 'True', reason: 'Succeeded', message: `stored artifact: revision '${artifact.revision}'` }, now, context.generation);
-        const f = context.failure;
-        if (f && FETCH_REASONS.has(f.reason)) conditions = setCondition(conditions, { type: 'FetchFailed', status: 'True', reason: f.reason, message: f.message }, now, context.generation);
-        else if (!f) conditions = removeCondition(conditions, 'FetchFailed');
-        status.conditions = conditions;
+        status.conditions = sourceConditions(status, context, now, { fetchReasons: FETCH_REASONS, stored: (revision) => `stored artifact: revision '${revision}'` });
       },
     },
     deps,

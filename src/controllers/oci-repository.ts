@@ -4,10 +4,8 @@
  * plus its status fields (artifact, url, observedIgnore, observedLayerSelector) and conditions
  * (ArtifactInStorage, FetchFailed).
  */
-import type { Condition } from '../api/conditions.js';
 import { removeCondition, setCondition } from '../api/conditions.js';
 import { StalledError } from '../api/errors.js';
-import type { Artifact } from '../api/kinds/common.js';
 import type { OCIRepository } from '../api/kinds/oci-repository.js';
 import type { KubeObject } from '../api/meta.js';
 import { SourceReasons } from '../api/reasons.js';
@@ -20,6 +18,7 @@ import { checkOciRemote, effectiveOciUrl, ociClient, pullOciArtifact, storeOciAr
 import type { Registration } from '../runtime/supervisor.js';
 import type { ControllerDeps, EffectContext } from './controller.js';
 import { createController } from './controller.js';
+import { sourceConditions } from './source-conditions.js';
 import { secretData } from './secrets.js';
 
 const FETCH_REASONS = new Set<string>([SourceReasons.OCIArtifactPullFailed, SourceReasons.OCIArtifactLayerOperationFailed, SourceReasons.AuthenticationFailed, SourceReasons.URLInvalid, SourceReasons.ReadOperationFailed]);
@@ -111,12 +110,8 @@ export function ociRepositoryController(source: OciSourceDeps, deps: ControllerD
       },
       decorate: (status, context: LifecycleContext, now) => {
         const obj = context.object as OCIRepository;
-        let conditions = (status.conditions as Condition[] | undefined) ?? [];
-        const artifact = status.artifact as Artifact | undefined;
-        if (artifact?.revision) conditions = setCondition(conditions, { type: 'ArtifactInStorage', status: 'True', reason: 'Succeeded', message: `stored artifact for digest '${artifact.revision}'` }, now, context.generation);
+        let conditions = sourceConditions(status, context, now, { fetchReasons: FETCH_REASONS, stored: (revision) => `stored artifact for digest '${revision}'` });
         const f = context.failure;
-        if (f && FETCH_REASONS.has(f.reason)) conditions = setCondition(conditions, { type: 'FetchFailed', status: 'True', reason: f.reason, message: f.message }, now, context.generation);
-        else if (!f) conditions = removeCondition(conditions, 'FetchFailed');
         if (f?.reason === SourceReasons.VerificationError) conditions = setCondition(conditions, { type: 'SourceVerified', status: 'False', reason: f.reason, message: f.message }, now, context.generation);
         else if (!obj.spec.verify) conditions = removeCondition(conditions, 'SourceVerified');
         status.conditions = conditions;
