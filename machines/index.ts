@@ -82,6 +82,20 @@ export const helmReleaseMachine = createLifecycleMachine({
   decision: { step: 'determine', actions: ['install', 'upgrade', 'correctDrift', 'test', 'rollback', 'uninstall', 'unlock'] },
 });
 
+/** ImageRepository: list the registry's tags, drop the excluded ones, record the scan; a new tag set tells the policies. */
+export const imageRepositoryMachine = createLifecycleMachine({
+  id: 'imageRepository',
+  description: "ImageRepository: scan the registry's tags, drop excluded ones, record the result, tell the ImagePolicies when the tag set moved.",
+  steps: ['scan'],
+});
+
+/** ImagePolicy: read the scanned tags, filter them, let the policy pick the latest; resolve its digest if asked. */
+export const imagePolicyMachine = createLifecycleMachine({
+  id: 'imagePolicy',
+  description: 'ImagePolicy: read the tags of its ImageRepository, filter and order them by the policy, resolve the digest when asked.',
+  steps: ['selectTag'],
+});
+
 export const machines = {
   lifecycle: lifecycleMachine,
   gitRepository: gitRepositoryMachine,
@@ -92,6 +106,8 @@ export const machines = {
   artifactGenerator: artifactGeneratorMachine,
   kustomization: kustomizationMachine,
   helmRelease: helmReleaseMachine,
+  imageRepository: imageRepositoryMachine,
+  imagePolicy: imagePolicyMachine,
 } as const;
 
 export type MachineName = keyof typeof machines;

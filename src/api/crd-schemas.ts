@@ -298,3 +298,35 @@ export const receiverSpec: Schema = obj(
   },
   ['type', 'resources'],
 );
+
+export const imageRepositorySpec: Schema = obj(
+  {
+    image: str({ description: 'The image to scan, without tag or digest (Docker Hub and library/ defaulted).' }),
+    interval: duration('How often to scan the registry for tags.'),
+    timeout: duration('Timeout of a scan; the interval when unset.'),
+    secretRef: localRef(),
+    serviceAccountName: str(),
+    certSecretRef: localRef(),
+    proxySecretRef: localRef(),
+    accessFrom: open(),
+    suspend: bool(),
+    exclusionList: { ...arr(str()), maxItems: 25, default: ['^.*\\.sig$'] },
+    provider: { ...enumOf(['generic', 'aws', 'azure', 'gcp'], { description: 'fluxion authenticates with generic only.' }), default: 'generic' },
+    insecure: bool(),
+  },
+  ['image', 'interval'],
+);
+
+const order = (): Schema => ({ ...enumOf(['asc', 'desc']), default: 'asc' });
+
+export const imagePolicySpec: Schema = obj(
+  {
+    imageRepositoryRef: obj({ name: str(), namespace: str() }, ['name']),
+    policy: obj({ semver: obj({ range: str() }, ['range']), alphabetical: obj({ order: order() }), numerical: obj({ order: order() }) }),
+    filterTags: obj({ pattern: str(), extract: str() }),
+    digestReflectionPolicy: { ...enumOf(['Never', 'IfNotPresent', 'Always']), default: 'Never' },
+    interval: duration('How often to re-resolve the digest (digestReflectionPolicy Always).'),
+    suspend: bool(),
+  },
+  ['imageRepositoryRef', 'policy'],
+);

@@ -14,6 +14,7 @@ import { fluxKinds } from './kinds.js';
 import type { Schema } from './crd-schemas.js';
 import { artifactGeneratorSpec, bucketSpec, externalArtifactSpec, gitRepositorySpec, ociRepositorySpec, helmChartSpec, helmReleaseSpec, helmRepositorySpec, kustomizationSpec, statusSchema } from './crd-schemas.js';
 import { alertSpec, providerSpec, receiverSpec } from './crd-schemas.js';
+import { imagePolicySpec, imageRepositorySpec } from './crd-schemas.js';
 
 const SPECS: Record<string, Schema> = {
   GitRepository: gitRepositorySpec,
@@ -28,6 +29,8 @@ const SPECS: Record<string, Schema> = {
   Provider: providerSpec,
   Alert: alertSpec,
   Receiver: receiverSpec,
+  ImageRepository: imageRepositorySpec,
+  ImagePolicy: imagePolicySpec,
 };
 
 /**

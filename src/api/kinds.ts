@@ -24,6 +24,9 @@ import type { ArtifactGeneratorSpec } from './kinds/artifact-generator.js';
 import { convertAlert, defaultAlert, validateAlert } from './kinds/alert.js';
 import { convertProvider, defaultProvider, validateProvider } from './kinds/provider.js';
 import { convertReceiver, defaultReceiver, validateReceiver } from './kinds/receiver.js';
+import { convertImageRepository, defaultImageRepository, validateImageRepository } from './kinds/image-repository.js';
+import { convertImagePolicy, defaultImagePolicy, validateImagePolicy } from './kinds/image-policy.js';
+import type { ImagePolicySpec } from './kinds/image-policy.js';
 
 /** An `additionalPrinterColumns` entry, as `kubectl get` shows it. */
 export interface PrinterColumn {
@@ -270,8 +273,48 @@ export const ReceiverKind: FluxKind = defineKind({
   validate: validateReceiver,
 });
 
+/** `imagerepositories.image.toolkit.fluxcd.io`: scans a registry's tags (image-reflector-controller). */
+export const ImageRepositoryKind: FluxKind = defineKind({
+  group: 'image.toolkit.fluxcd.io',
+  kind: 'ImageRepository',
+  plural: 'imagerepositories',
+  singular: 'imagerepository',
+  shortNames: [],
+  categories: ['flux', 'all'],
+  storageVersion: 'v1',
+  versions: ['v1', 'v1beta2'],
+  printerColumns: [
+    { name: 'Image', type: 'string', jsonPath: '.spec.image' },
+    { name: 'Tags', type: 'integer', jsonPath: '.status.lastScanResult.tagCount' },
+    { name: 'Last scan', type: 'date', jsonPath: '.status.lastScanResult.scanTime' },
+    ...ready,
+  ],
+  convert: (o) => defaultImageRepository(convertImageRepository(o)),
+  validate: validateImageRepository,
+});
+
+/** `imagepolicies.image.toolkit.fluxcd.io`: picks the latest tag of an ImageRepository (image-reflector-controller). */
+export const ImagePolicyKind: FluxKind = defineKind({
+  group: 'image.toolkit.fluxcd.io',
+  kind: 'ImagePolicy',
+  plural: 'imagepolicies',
+  singular: 'imagepolicy',
+  shortNames: [],
+  categories: ['flux', 'all'],
+  storageVersion: 'v1',
+  versions: ['v1', 'v1beta2'],
+  printerColumns: [
+    { name: 'Image', type: 'string', jsonPath: '.status.latestRef.name' },
+    { name: 'Tag', type: 'string', jsonPath: '.status.latestRef.tag' },
+    { name: 'Digest', type: 'string', jsonPath: '.status.latestRef.digest' },
+    ...ready,
+  ],
+  convert: (o) => defaultImagePolicy(convertImagePolicy(o)),
+  validate: validateImagePolicy,
+});
+
 /** The Flux kinds fluxion serves, in the order their CRDs are installed. */
-export const fluxKinds: readonly FluxKind[] = [GitRepositoryKind, OCIRepositoryKind, BucketKind, HelmRepositoryKind, HelmChartKind, ExternalArtifactKind, ArtifactGeneratorKind, KustomizationKind, HelmReleaseKind, ProviderKind, AlertKind, ReceiverKind];
+export const fluxKinds: readonly FluxKind[] = [GitRepositoryKind, OCIRepositoryKind, BucketKind, HelmRepositoryKind, HelmChartKind, ExternalArtifactKind, ArtifactGeneratorKind, KustomizationKind, HelmReleaseKind, ProviderKind, AlertKind, ReceiverKind, ImageRepositoryKind, ImagePolicyKind];
 
 /** The registry entry serving `apiVersion`/`kind`, or undefined (unknown kind or unserved version). */
 export function fluxKindOf(apiVersion: string, kind: string): FluxKind | undefined {
@@ -305,6 +348,7 @@ const SOURCE_API: Record<string, string> = {
   HelmRepository: 'source.toolkit.fluxcd.io/v1',
   HelmChart: 'source.toolkit.fluxcd.io/v1',
   ExternalArtifact: 'source.toolkit.fluxcd.io/v1',
+  ImageRepository: 'image.toolkit.fluxcd.io/v1',
 };
 
 function specOf(obj: KubeObject): Record<string, unknown> {
@@ -315,7 +359,8 @@ function specOf(obj: KubeObject): Record<string, unknown> {
 /**
  * The sources an object reads from, with namespaces defaulted to the object's own:
  * Kustomization `sourceRef`, HelmChart `sourceRef`, HelmRelease `chartRef` or the HelmChart its
- * `chart.spec` produces, GitRepository `include`s, ArtifactGenerator `sources`.
+ * `chart.spec` produces, GitRepository `include`s, ArtifactGenerator `sources`, ImagePolicy
+ * `imageRepositoryRef`.
  */
 export function sourceRefsOf(obj: KubeObject): ObjectRef[] {
   const ns = obj.metadata.namespace ?? 'default';
@@ -341,6 +386,11 @@ export function sourceRefsOf(obj: KubeObject): ObjectRef[] {
     case 'GitRepository': {
       const inc = Array.isArray(spec.include) ? (spec.include as { repository?: { name?: string } }[]) : [];
       for (const i of inc) add('GitRepository', i.repository?.name, ns);
+      break;
+    }
+    case 'ImagePolicy': {
+      const r = (spec as unknown as Partial<ImagePolicySpec>).imageRepositoryRef;
+      add('ImageRepository', r?.name, r?.namespace);
       break;
     }
     case 'ArtifactGenerator': {

@@ -111,3 +111,14 @@ export const NotificationReasons = {
   InvalidConfig: 'InvalidConfig',
   MetadataAppendFailed: 'MetadataAppendFailed',
 } as const;
+
+/** image-reflector-controller: api/v1/condition_types.go and the ImagePolicy reconciler's reasons. */
+export const ImageReasons = {
+  ImageURLInvalid: 'ImageURLInvalid',
+  AuthenticationFailed: 'AuthenticationFailed',
+  ReadOperationFailed: 'ReadOperationFailed',
+  DependencyNotReady: 'DependencyNotReady',
+  InvalidPolicy: 'InvalidPolicy',
+  /** `metav1.StatusFailure`: the policy found no tag, or the digest could not be read. */
+  Failure: 'Failure',
+} as const;

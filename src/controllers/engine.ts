@@ -25,6 +25,9 @@ import { kustomizationController } from './kustomization.js';
 import { ociRepositoryController } from './oci-repository.js';
 import { bucketController } from './bucket.js';
 import { artifactGeneratorController } from './artifact-generator.js';
+import { imageRepositoryController } from './image-repository.js';
+import { imagePolicyController } from './image-policy.js';
+import { TagDatabase } from '../image/scan.js';
 import { ExternalArtifactWatcher } from './external-artifacts.js';
 import { NotificationController } from './notification.js';
 import { Dispatcher } from '../notify/dispatcher.js';
@@ -77,7 +80,7 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export const engineKinds = ['GitRepository', 'OCIRepository', 'Bucket', 'HelmRepository', 'HelmChart', 'ArtifactGenerator', 'Kustomization', 'HelmRelease'] as const;
+export const engineKinds = ['GitRepository', 'OCIRepository', 'Bucket', 'HelmRepository', 'HelmChart', 'ArtifactGenerator', 'Kustomization', 'HelmRelease', 'ImageRepository', 'ImagePolicy'] as const;
 
 export function createEngine(options: EngineOptions): Engine {
   const { cluster, clock } = options;
@@ -110,6 +113,8 @@ export function createEngine(options: EngineOptions): Engine {
   const drift = new DriftWatcher(cluster);
   // One in-memory copy of each artifact, seeded by the source that made it.
   const artifacts = new ArtifactCache(storage);
+  // The scanned tags, shared by the ImageRepository and ImagePolicy controllers (Flux's tag database).
+  const tags = new TagDatabase();
   const supervisor = new Supervisor({
     cluster,
     clock,
@@ -122,6 +127,8 @@ export function createEngine(options: EngineOptions): Engine {
       artifactGeneratorController({ storage, cache: artifacts }, deps),
       helmReleaseController({ storage, render: renderForRelease, pollMs: options.healthPollMs ?? 500 }, deps),
       kustomizationController({ storage, cache: artifacts, healthPollMs: options.healthPollMs ?? 500, drift }, deps),
+      imageRepositoryController({ tags }, deps),
+      imagePolicyController({ tags }, deps),
     ],
     ...(options.watchLabelSelector ? { labelSelector: options.watchLabelSelector } : {}),
     ...(options.watchNamespace ? { namespace: options.watchNamespace } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FluxionReasons, GeneratorReasons, HelmReasons, KustomizeReasons, MetaReasons, SourceReasons } from '../../src/api/reasons.js';
+import { FluxionReasons, GeneratorReasons, HelmReasons, ImageReasons, KustomizeReasons, MetaReasons, SourceReasons } from '../../src/api/reasons.js';
 import { AnnotationValues, Annotations, Labels, hasFluxValue } from '../../src/api/annotations.js';
 
 describe('reasons', () => {
@@ -10,6 +10,7 @@ describe('reasons', () => {
     ['helm', HelmReasons],
     ['fluxion', FluxionReasons],
     ['source-watcher', GeneratorReasons],
+    ['image-reflector', ImageReasons],
   ] as const)('%s reasons are PascalCase and spelled as their key, as Flux spells them', (_n, reasons) => {
     for (const [key, value] of Object.entries(reasons)) {
       expect(value).toBe(key);

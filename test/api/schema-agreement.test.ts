@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import { fluxKinds } from '../../src/api/kinds.js';
 import type { Schema } from '../../src/api/crd-schemas.js';
-import { alertSpec, providerSpec, receiverSpec } from '../../src/api/crd-schemas.js';
+import { alertSpec, imagePolicySpec, imageRepositorySpec, providerSpec, receiverSpec } from '../../src/api/crd-schemas.js';
 import { artifactGeneratorSpec, bucketSpec, externalArtifactSpec, gitRepositorySpec, helmChartSpec, helmReleaseSpec, ociRepositorySpec, helmRepositorySpec, kustomizationSpec } from '../../src/api/crd-schemas.js';
 
 const metadata = { name: 'sample', namespace: 'apps' };
@@ -48,6 +48,24 @@ const samples: Record<string, { schema: Schema; obj: KubeObject }> = {
       kind: 'Receiver',
       metadata,
       spec: { type: 'github', interval: '10m', events: ['push'], resources: [{ kind: 'GitRepository', name: 'podinfo', namespace: 'apps', matchLabels: { a: 'b' } }], secretRef: { name: 'webhook-token' } },
+    },
+  },
+  ImageRepository: {
+    schema: imageRepositorySpec,
+    obj: {
+      apiVersion: 'image.toolkit.fluxcd.io/v1',
+      kind: 'ImageRepository',
+      metadata,
+      spec: { image: 'ghcr.io/org/app', interval: '5m', timeout: '30s', provider: 'generic', secretRef: { name: 'regcred' }, certSecretRef: { name: 'tls' }, proxySecretRef: { name: 'proxy' }, exclusionList: ['^.*\\.sig$'] },
+    },
+  },
+  ImagePolicy: {
+    schema: imagePolicySpec,
+    obj: {
+      apiVersion: 'image.toolkit.fluxcd.io/v1',
+      kind: 'ImagePolicy',
+      metadata,
+      spec: { imageRepositoryRef: { name: 'app' }, policy: { semver: { range: '>=1.0.0' }, alphabetical: { order: 'asc' }, numerical: { order: 'desc' } }, filterTags: { pattern: '.*', extract: '$0' }, digestReflectionPolicy: 'Always', interval: '5m' },
     },
   },
   GitRepository: {

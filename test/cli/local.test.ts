@@ -290,6 +290,8 @@ data.replicas
 ✔ providers.notification.toolkit.fluxcd.io/v1beta3
 ✔ alerts.notification.toolkit.fluxcd.io/v1beta3
 ✔ receivers.notification.toolkit.fluxcd.io/v1
+✔ imagerepositories.image.toolkit.fluxcd.io/v1
+✔ imagepolicies.image.toolkit.fluxcd.io/v1
 ✔ all checks passed
 `,
     });
@@ -324,6 +326,8 @@ data.replicas
 ✔ CustomResourceDefinition/providers.notification.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/alerts.notification.toolkit.fluxcd.io deleted 
 ✔ CustomResourceDefinition/receivers.notification.toolkit.fluxcd.io deleted 
+✔ CustomResourceDefinition/imagerepositories.image.toolkit.fluxcd.io deleted 
+✔ CustomResourceDefinition/imagepolicies.image.toolkit.fluxcd.io deleted 
 ✔ uninstall finished
 `,
     });

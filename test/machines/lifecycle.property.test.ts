@@ -5,7 +5,7 @@ import type { InspectionEvent } from 'xstate';
 import { ManualClock, settle } from '../../src/api/clock.js';
 import { StalledError, TransientError, WaitingError } from '../../src/api/errors.js';
 import type { KubeObject } from '../../src/api/meta.js';
-import { bucketMachine, gitRepositoryMachine, kustomizationMachine, lifecycleMachine, ociRepositoryMachine } from '../../machines/index.js';
+import { bucketMachine, gitRepositoryMachine, imagePolicyMachine, imageRepositoryMachine, kustomizationMachine, lifecycleMachine, ociRepositoryMachine } from '../../machines/index.js';
 import type { LifecycleEvent } from '../../machines/events.js';
 import { backoffMs } from '../../machines/lifecycle.js';
 import type { LifecycleContext, LifecycleMachine, StepOutput } from '../../machines/lifecycle.js';
@@ -139,6 +139,8 @@ describe.each([
   ['gitRepository', gitRepositoryMachine, ['checkRemote', 'fetch', 'storeArtifact']],
   ['ociRepository', ociRepositoryMachine, ['checkRemote', 'pull', 'storeArtifact']],
   ['bucket', bucketMachine, ['listObjects', 'download', 'storeArtifact']],
+  ['imageRepository', imageRepositoryMachine, ['scan']],
+  ['imagePolicy', imagePolicyMachine, ['selectTag']],
   ['kustomization', kustomizationMachine, ['checkDependencies', 'fetchArtifact', 'build', 'applyStaged', 'prune']],
 ] as const)('%s machine under random events, outcomes and time', (_name, machine, steps) => {
   it('keeps every invariant on every step', async () => {
