@@ -10,13 +10,13 @@ import type { ImageRepository, ScanResultStatus } from '../api/kinds/image-repos
 import { ImageReasons } from '../api/reasons.js';
 import { imageRepositoryMachine } from '../../machines/index.js';
 import type { HttpCredentials } from '../sources/helm/http.js';
-import { OciError, RegistryClient, dockerConfigCredentials } from '../sources/oci/registry.js';
+import { RegistryClient } from '../sources/oci/registry.js';
 import type { ImageName } from '../image/scan.js';
 import { DEFAULT_EXCLUSION_LIST, TagDatabase, compileExclusions, parseImageName, registryRefOf, summariseTags } from '../image/scan.js';
 import type { Registration } from '../runtime/supervisor.js';
 import type { ControllerDeps, EffectContext } from './controller.js';
 import { createController } from './controller.js';
-import { secretData } from './secrets.js';
+import { registryCredentials } from './registry-credentials.js';
 
 export interface ImageDeps {
   /** Shared with the ImagePolicy controller. */
@@ -49,45 +49,7 @@ export async function imageCredentials(repo: ImageRepository, name: ImageName, c
   const spec = repo.spec;
   if (spec.provider && spec.provider !== 'generic') throw new StalledError(ImageReasons.AuthenticationFailed, `spec.provider '${spec.provider}': fluxion has no ${spec.provider} workload identity; use provider 'generic' with spec.secretRef or spec.serviceAccountName`);
   if (spec.proxySecretRef) throw new StalledError(ImageReasons.AuthenticationFailed, 'spec.proxySecretRef: fluxion does not connect through proxies');
-  const read = async (secret: string): Promise<Record<string, string>> => {
-    try {
-      return await secretData(ctx.cluster, ns, secret, ImageReasons.AuthenticationFailed);
-    } catch (err) {
-      throw authFailed((err as Error).message);
-    }
-  };
-  const pullSecrets: string[] = [];
-  if (spec.secretRef) pullSecrets.push(spec.secretRef.name);
-  if (spec.serviceAccountName) {
-    const sa = await ctx.cluster.get({ apiVersion: 'v1', kind: 'ServiceAccount', name: spec.serviceAccountName, namespace: ns });
-    if (!sa) throw authFailed(`serviceaccount '${ns}/${spec.serviceAccountName}' not found`);
-    for (const s of (sa.imagePullSecrets as { name?: string }[] | undefined) ?? []) if (s.name) pullSecrets.push(s.name);
-  }
-  const creds: HttpCredentials = {};
-  for (const secret of pullSecrets) {
-    const data = await read(secret);
-    const config = data['.dockerconfigjson'] ?? data['.dockercfg'];
-    if (config === undefined) throw authFailed(`secret '${ns}/${secret}': no .dockerconfigjson key (create it with kubectl create secret docker-registry)`);
-    let found;
-    try {
-      // The legacy .dockercfg is the `auths` map itself.
-      found = dockerConfigCredentials(data['.dockerconfigjson'] !== undefined ? config : JSON.stringify({ auths: JSON.parse(config) as unknown }), name.registry);
-    } catch (err) {
-      throw authFailed(`secret '${ns}/${secret}': ${err instanceof OciError ? err.message : (err as Error).message}`);
-    }
-    if (found) {
-      Object.assign(creds, found);
-      break;
-    }
-  }
-  if (spec.certSecretRef) {
-    const data = await read(spec.certSecretRef.name);
-    if ((data['tls.crt'] === undefined) !== (data['tls.key'] === undefined)) throw authFailed(`secret '${ns}/${spec.certSecretRef.name}': tls.crt and tls.key go together`);
-    if (data['ca.crt'] !== undefined) creds.ca = data['ca.crt'];
-    if (data['tls.crt'] !== undefined) creds.cert = data['tls.crt'];
-    if (data['tls.key'] !== undefined) creds.key = data['tls.key'];
-  }
-  return Object.keys(creds).length ? creds : undefined;
+  return registryCredentials(ctx, ns, name.registry, spec, { serviceAccountWithSecret: true, fail: (message) => authFailed(message) });
 }
 
 /** A registry client for the repository's image, with its credentials. */

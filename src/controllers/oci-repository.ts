@@ -5,21 +5,21 @@
  * (ArtifactInStorage, FetchFailed).
  */
 import { removeCondition, setCondition } from '../api/conditions.js';
-import { StalledError } from '../api/errors.js';
+import { StalledError, TransientError } from '../api/errors.js';
 import type { OCIRepository } from '../api/kinds/oci-repository.js';
 import type { KubeObject } from '../api/meta.js';
 import { SourceReasons } from '../api/reasons.js';
 import { ociRepositoryMachine } from '../../machines/index.js';
 import type { LifecycleContext } from '../../machines/lifecycle.js';
 import type { HttpCredentials } from '../sources/helm/http.js';
-import { OciError, dockerConfigCredentials, parseOciUrl } from '../sources/oci/registry.js';
+import { parseOciUrl } from '../sources/oci/registry.js';
 import type { OciCheck, OciSourceDeps, PulledLayer, StoredOciArtifact } from '../sources/oci-repository.js';
 import { checkOciRemote, effectiveOciUrl, ociClient, pullOciArtifact, storeOciArtifact } from '../sources/oci-repository.js';
 import type { Registration } from '../runtime/supervisor.js';
 import type { ControllerDeps, EffectContext } from './controller.js';
 import { createController } from './controller.js';
+import { registryCredentials } from './registry-credentials.js';
 import { sourceConditions } from './source-conditions.js';
-import { secretData } from './secrets.js';
 
 const FETCH_REASONS = new Set<string>([SourceReasons.OCIArtifactPullFailed, SourceReasons.OCIArtifactLayerOperationFailed, SourceReasons.AuthenticationFailed, SourceReasons.URLInvalid, SourceReasons.ReadOperationFailed]);
 
@@ -35,43 +35,16 @@ async function credentials(obj: OCIRepository, overrides: Record<string, string>
   if (spec.provider && spec.provider !== 'generic') throw new StalledError(SourceReasons.AuthenticationFailed, `spec.provider '${spec.provider}': fluxion has no ${spec.provider} workload identity; use provider 'generic' with spec.secretRef or spec.serviceAccountName`);
   if (spec.verify) throw new StalledError(SourceReasons.VerificationError, `spec.verify: ${spec.verify.provider} signature verification is not supported by fluxion; the artifact is not pulled unverified`);
   if (spec.proxySecretRef) throw new StalledError(SourceReasons.AuthenticationFailed, `spec.proxySecretRef: fluxion does not connect through proxies`);
-  const creds: HttpCredentials = {};
   let host: string;
   try {
     host = parseOciUrl(effectiveOciUrl(obj, overrides)).host;
   } catch (err) {
     throw new StalledError(SourceReasons.URLInvalid, `URL validation failed for '${spec.url}': ${(err as Error).message}`);
   }
-  const pullSecrets: string[] = [];
-  if (spec.secretRef) pullSecrets.push(spec.secretRef.name);
-  else if (spec.serviceAccountName) {
-    const sa = await ctx.cluster.get({ apiVersion: 'v1', kind: 'ServiceAccount', name: spec.serviceAccountName, namespace: ns });
-    if (!sa) throw new StalledError(SourceReasons.AuthenticationFailed, `spec.serviceAccountName: ServiceAccount '${ns}/${spec.serviceAccountName}' not found`);
-    for (const s of (sa.imagePullSecrets as { name?: string }[] | undefined) ?? []) if (s.name) pullSecrets.push(s.name);
-  }
-  for (const name of pullSecrets) {
-    const data = await secretData(ctx.cluster, ns, name, SourceReasons.AuthenticationFailed);
-    const config = data['.dockerconfigjson'] ?? data['.dockercfg'];
-    if (config === undefined) throw new StalledError(SourceReasons.AuthenticationFailed, `secret '${ns}/${name}': no .dockerconfigjson key (create it with kubectl create secret docker-registry)`);
-    let found;
-    try {
-      found = dockerConfigCredentials(data['.dockerconfigjson'] !== undefined ? config : JSON.stringify({ auths: JSON.parse(config) as unknown }), host);
-    } catch (err) {
-      throw new StalledError(SourceReasons.AuthenticationFailed, `secret '${ns}/${name}': ${err instanceof OciError ? err.message : (err as Error).message}`);
-    }
-    if (found) {
-      Object.assign(creds, found);
-      break;
-    }
-  }
-  if (spec.certSecretRef) {
-    const data = await secretData(ctx.cluster, ns, spec.certSecretRef.name, SourceReasons.AuthenticationFailed);
-    if ((data['tls.crt'] === undefined) !== (data['tls.key'] === undefined)) throw new StalledError(SourceReasons.AuthenticationFailed, `secret '${ns}/${spec.certSecretRef.name}': tls.crt and tls.key go together`);
-    if (data['ca.crt'] !== undefined) creds.ca = data['ca.crt'];
-    if (data['tls.crt'] !== undefined) creds.cert = data['tls.crt'];
-    if (data['tls.key'] !== undefined) creds.key = data['tls.key'];
-  }
-  return Object.keys(creds).length ? creds : undefined;
+  return registryCredentials(ctx, ns, host, spec, {
+    serviceAccountWithSecret: false,
+    fail: (message, missing) => (missing ? new TransientError(SourceReasons.AuthenticationFailed, message) : new StalledError(SourceReasons.AuthenticationFailed, message)),
+  });
 }
 
 export function ociRepositoryController(source: OciSourceDeps, deps: ControllerDeps): Registration {
