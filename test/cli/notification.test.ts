@@ -248,7 +248,7 @@ spec:
     });
 
     it.each([
-      [['reconcile', 'alert', 'flux-system'], '✗ unknown kind "alert" for "fluxion reconcile": one of source git, source oci, source helm, source chart, source bucket, kustomization, helmrelease, receiver\n'],
+      [['reconcile', 'alert', 'flux-system'], '✗ unknown kind "alert" for "fluxion reconcile": one of source git, source oci, source helm, source chart, source bucket, kustomization, helmrelease, receiver, image repository, image policy\n'],
       [['suspend', 'receiver', 'nope'], '✗ Receiver nope not found in flux-system namespace\n'],
       [['suspend', 'alert'], '✗ alert name is required\n'],
     ])('%j is refused', async (args, err) => {

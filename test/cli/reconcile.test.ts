@@ -120,7 +120,7 @@ describe('reconcile, suspend, resume', () => {
     [['reconcile', 'ks', 'frozen'], '✗ resource is suspended\n'],
     [['reconcile', 'ks', 'nope'], '✗ kustomizations.kustomize.toolkit.fluxcd.io "nope" not found\n'],
     [['reconcile', 'ks'], '✗ Kustomization name is required\n'],
-    [['reconcile', 'bucket', 'x'], '✗ unknown kind "bucket" for "fluxion reconcile": one of source git, source oci, source helm, source chart, source bucket, kustomization, helmrelease, alert, alert-provider, receiver\n'],
+    [['reconcile', 'bucket', 'x'], '✗ unknown kind "bucket" for "fluxion reconcile": one of source git, source oci, source helm, source chart, source bucket, kustomization, helmrelease, alert, alert-provider, receiver, image repository, image policy\n'],
     [['reconcile', 'source', 'git', 'podinfo', '--with-source'], '✗ --with-source applies to kustomization and helmrelease, not source git\n'],
   ])('%j is refused', async (args, err) => {
     expect(await h.run(args)).toEqual({ code: 1, out: '', err });

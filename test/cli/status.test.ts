@@ -89,7 +89,7 @@ describe('fluxion read-only commands against the served simulator', () => {
     it.each([
       [['get', 'ks', 'nope'], '✗ Kustomization object \'nope\' not found in "flux-system" namespace\n'],
       [['get', 'hr', '-n', 'apps'], '✗ no HelmRelease objects found in "apps" namespace\n'],
-      [['get', 'widgets'], '✗ unknown kind "widgets" for "fluxion get": one of source git, source oci, source helm, source chart, source bucket, kustomization, helmrelease, alert, alert-provider, receiver\n'],
+      [['get', 'widgets'], '✗ unknown kind "widgets" for "fluxion get": one of source git, source oci, source helm, source chart, source bucket, kustomization, helmrelease, alert, alert-provider, receiver, image repository, image policy\n'],
       [['get', 'sources', 'svn'], '✗ unknown source kind "svn" for "fluxion get sources": one of git, oci, helm, chart, bucket\n'],
       [['get', 'ks', '--colour'], '✗ unknown flag: --colour\n'],
       [['get', 'all', '-w'], '✗ expected a single resource type, but found all\n'],

@@ -4,11 +4,11 @@
  */
 import { CommandError, defineCommand } from '../output/command.js';
 
-const KIND_WORDS = 'source kustomization helmrelease alert alert-provider receiver';
+const KIND_WORDS = 'source kustomization helmrelease alert alert-provider receiver image';
 /** Words that may follow a command (kinds, sub-commands), by command and previous word. */
 const SUBWORDS: Record<string, string> = {
-  get: 'all sources kustomizations helmreleases alerts alert-providers receivers',
-  reconcile: 'source kustomization helmrelease receiver',
+  get: 'all sources kustomizations helmreleases alerts alert-providers receivers images',
+  reconcile: 'source kustomization helmrelease receiver image',
   suspend: KIND_WORDS,
   resume: KIND_WORDS,
   export: KIND_WORDS,
@@ -24,6 +24,8 @@ const SUBWORDS: Record<string, string> = {
   completion: 'bash zsh fish',
   source: 'git oci helm chart bucket',
   sources: 'all git oci helm chart bucket',
+  image: 'repository policy',
+  images: 'all repository policy',
 };
 
 async function commandNames(): Promise<{ name: string; summary: string; flags: string[] }[]> {

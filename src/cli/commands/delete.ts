@@ -21,7 +21,7 @@ export const deleteCommand = defineCommand({
   name: 'delete',
   summary: 'Delete sources and resources',
   description: 'The delete sub-commands delete sources and resources; the controller finalises them (pruning what a Kustomization applied, when prune is on).',
-  usageLine: 'fluxion delete source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|alert|alert-provider|receiver NAME [-s] [flags]',
+  usageLine: 'fluxion delete source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|alert|alert-provider|receiver|image repository|image policy NAME [-s] [flags]',
   examples: `  # Delete a Kustomization and the Kubernetes objects it reconciled (when prune is on)
   fluxion delete kustomization podinfo
 

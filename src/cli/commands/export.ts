@@ -9,7 +9,7 @@ export const exportCommand = defineCommand({
   summary: 'Export resources in YAML format',
   description: `The export sub-commands export resources in YAML format: apiVersion, kind, metadata (name, namespace,
 labels, annotations) and spec, without status or server-set fields.`,
-  usageLine: 'fluxion export source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|alert|alert-provider|receiver NAME|--all [flags]',
+  usageLine: 'fluxion export source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|alert|alert-provider|receiver|image repository|image policy NAME|--all [flags]',
   examples: `  # Export all Kustomization resources
   fluxion export kustomization --all > kustomizations.yaml
 

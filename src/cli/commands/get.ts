@@ -7,7 +7,7 @@ import { ApiError } from '../../cluster/errors.js';
 import type { Cluster } from '../../cluster/types.js';
 import { CommandError, defineCommand, namespaceNameOrAny } from '../output/command.js';
 import type { CommandContext } from '../output/command.js';
-import { HELM_RELEASE, KUSTOMIZATION, NOTIFICATION_KINDS, SOURCE_KINDS, conditionsOf, isSuspendedObject, parseKindArgs, specOf, titleBool } from '../output/kinds.js';
+import { HELM_RELEASE, IMAGE_KINDS, KUSTOMIZATION, NOTIFICATION_KINDS, SOURCE_KINDS, conditionsOf, isSuspendedObject, parseKindArgs, specOf, titleBool } from '../output/kinds.js';
 import type { CliKind } from '../output/kinds.js';
 import { renderTable } from '../output/table.js';
 import { untilAborted } from '../output/wait.js';
@@ -27,7 +27,12 @@ const examples = `  # List all Flux objects in a namespace
   # List all Alerts, Providers and Receivers and their status
   fluxion get alerts
   fluxion get alert-providers
-  fluxion get receivers`;
+  fluxion get receivers
+
+  # List all ImageRepositories and ImagePolicies and their status, in every namespace
+  fluxion get images all -A
+  fluxion get images repository
+  fluxion get images policy`;
 
 /** The source of a Kustomization/HelmRelease as `--show-source` prints it: `Kind/ns/name`. */
 function sourceColumn(obj: KubeObject): string {
@@ -48,6 +53,10 @@ interface GetOptions {
 }
 
 export function headersFor(kind: CliKind, o: GetOptions): string[] {
+  if (kind.table) {
+    const h = ['Name', ...kind.table.headers, 'Ready', 'Message'];
+    return o.allNamespaces ? ['Namespace', ...h] : h;
+  }
   const cols = kind.columns ?? { revision: true, suspended: true };
   const h = [
     'Name',
@@ -63,6 +72,7 @@ export function headersFor(kind: CliKind, o: GetOptions): string[] {
 export function rowFor(kind: CliKind, obj: KubeObject, o: GetOptions): string[] {
   const name = o.includeKind ? `${obj.kind.toLowerCase()}/${obj.metadata.name}` : obj.metadata.name;
   const [ready, message] = kind.readyColumns(obj);
+  if (kind.table) return [...(o.allNamespaces ? [obj.metadata.namespace ?? ''] : []), name, ...kind.table.cells(obj), ready, message];
   const cols = kind.columns ?? { revision: true, suspended: true };
   return [
     ...(o.allNamespaces ? [obj.metadata.namespace ?? ''] : []),
@@ -168,7 +178,7 @@ export const getCommand = defineCommand({
   name: 'get',
   summary: 'Get the resources and their status',
   description: 'The get sub-commands print the statuses of Flux resources.',
-  usageLine: 'fluxion get all|sources [all|git|oci|helm|chart|bucket]|kustomizations|helmreleases|alerts|alert-providers|receivers [name] [flags]',
+  usageLine: 'fluxion get all|sources [all|git|oci|helm|chart|bucket]|kustomizations|helmreleases|alerts|alert-providers|receivers|images [all|repository|policy] [name] [flags]',
   examples,
   flags: {
     'all-namespaces': { type: 'bool', short: 'A', help: 'list the requested object(s) across all namespaces' },
@@ -181,10 +191,12 @@ export const getCommand = defineCommand({
   async run(ctx) {
     const [first, second] = ctx.args;
     const watch = ctx.flags.watch === true;
-    if (first === 'all' || ((first === 'sources' || first === 'source') && (second === 'all' || second === undefined))) {
+    const images = (first === 'images' || first === 'image') && second === 'all';
+    if (first === 'all' || images || ((first === 'sources' || first === 'source') && (second === 'all' || second === undefined))) {
       if (watch) throw new CommandError('expected a single resource type, but found all');
       const name = first === 'all' ? second : ctx.args[2];
-      const kinds = first === 'all' ? [...SOURCE_KINDS, HELM_RELEASE, KUSTOMIZATION, ...NOTIFICATION_KINDS] : SOURCE_KINDS;
+      // flux's `get all` order: sources, image kinds, HelmReleases, Kustomizations, notification kinds.
+      const kinds = first === 'all' ? [...SOURCE_KINDS, ...IMAGE_KINDS, HELM_RELEASE, KUSTOMIZATION, ...NOTIFICATION_KINDS] : images ? IMAGE_KINDS : SOURCE_KINDS;
       for (const kind of kinds) {
         try {
           await getOne(ctx, kind, name, true);

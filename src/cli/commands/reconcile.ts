@@ -100,7 +100,7 @@ export const reconcileCommand = defineCommand({
   summary: 'Reconcile sources and resources',
   description: `The reconcile sub-commands trigger a reconciliation of sources and resources and wait for it to finish:
 they set the reconcile.fluxcd.io/requestedAt annotation and wait until the controller has handled it.`,
-  usageLine: 'fluxion reconcile source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|receiver NAME [flags]',
+  usageLine: 'fluxion reconcile source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|receiver|image repository|image policy NAME [flags]',
   examples: `  # Trigger a git pull for an existing source
   fluxion reconcile source git podinfo
 
@@ -123,7 +123,7 @@ they set the reconcile.fluxcd.io/requestedAt annotation and wait until the contr
   async run(ctx) {
     const { kind, rest } = parseKindArgs(ctx.args, 'reconcile');
     // flux has no `reconcile alert|alert-provider`: nothing reconciles those static objects.
-    if (kind.isStatic) throw new CommandError(`unknown kind "${ctx.args[0]}" for "fluxion reconcile": one of source git, source oci, source helm, source chart, source bucket, kustomization, helmrelease, receiver`);
+    if (kind.isStatic) throw new CommandError(`unknown kind "${ctx.args[0]}" for "fluxion reconcile": one of source git, source oci, source helm, source chart, source bucket, kustomization, helmrelease, receiver, image repository, image policy`);
     const name = rest[0];
     if (!name) throw new CommandError(`${kind.kind} name is required`);
     if ((ctx.flags.force || ctx.flags.reset) && kind !== HELM_RELEASE) throw new CommandError('--force and --reset apply to helmrelease only');

@@ -51,7 +51,7 @@ export const suspendCommand = defineCommand({
   name: 'suspend',
   summary: 'Suspend resources',
   description: 'The suspend sub-commands suspend the reconciliation of a resource (spec.suspend: true).',
-  usageLine: 'fluxion suspend source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|alert|alert-provider|receiver [NAME...] [--all] [flags]',
+  usageLine: 'fluxion suspend source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|alert|alert-provider|receiver|image repository|image policy [NAME...] [--all] [flags]',
   examples: examples('suspend'),
   flags: { all: { type: 'bool', help: 'suspend all resources in that namespace' } },
   async run(ctx) {
@@ -79,7 +79,7 @@ export const resumeCommand = defineCommand({
   summary: 'Resume suspended resources',
   description: `The resume sub-commands resume the reconciliation of a suspended resource (spec.suspend: false)
 and, for a single object, wait until it is Ready for its new generation.`,
-  usageLine: 'fluxion resume source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|alert|alert-provider|receiver [NAME...] [--all] [--wait] [flags]',
+  usageLine: 'fluxion resume source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|alert|alert-provider|receiver|image repository|image policy [NAME...] [--all] [--wait] [flags]',
   examples: examples('resume'),
   flags: {
     all: { type: 'bool', help: 'resume all resources in that namespace' },

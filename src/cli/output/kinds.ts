@@ -4,7 +4,7 @@
  */
 import type { KubeObject } from '../../api/meta.js';
 import type { Condition } from '../../api/conditions.js';
-import { truncateHex } from './time.js';
+import { goRFC3339Local, truncateHex } from './time.js';
 
 export interface CliKind {
   kind: string;
@@ -26,6 +26,11 @@ export interface CliKind {
    * it Ready, `--status-selector` matches only `ready=true`, and `resume` waits only for kstatus.
    */
   isStatic?: boolean;
+  /**
+   * The `get` columns between NAME and READY, in place of REVISION and SUSPENDED (flux's image
+   * tables: `LAST SCAN SUSPENDED`, `IMAGE TAG`).
+   */
+  table?: { headers: readonly string[]; cells(obj: KubeObject): string[] };
 }
 
 type Json = Record<string, unknown>;
@@ -145,6 +150,55 @@ export const RECEIVER: CliKind = {
   columns: { revision: false, suspended: true },
 };
 
+const IMAGE_API = 'image.toolkit.fluxcd.io/v1';
+
+/** `status.latestRef` of an ImagePolicy (fluxion writes `name`; Flux's JSON field is `image`). */
+function latestRef(o: KubeObject): { image: string; tag: string; digest: string } {
+  const r = (status(o).latestRef ?? {}) as Json;
+  return { image: String(r.name ?? r.image ?? ''), tag: String(r.tag ?? ''), digest: String(r.digest ?? '') };
+}
+
+/** `fluxion … image repository`: LAST SCAN is `lastScanResult.scanTime` in RFC 3339, local time. */
+export const IMAGE_REPOSITORY: CliKind = {
+  kind: 'ImageRepository',
+  apiVersion: IMAGE_API,
+  humanKind: 'image repository',
+  revision: () => '',
+  successMessage: (o) => `scan fetched ${Number(((status(o).lastScanResult ?? {}) as Json).tagCount ?? 0)} tags`,
+  withSource: false,
+  readyColumns: (o) => statusAndMessage(o),
+  table: {
+    headers: ['Last scan', 'Suspended'],
+    cells: (o) => {
+      const scan = status(o).lastScanResult as Json | undefined;
+      return [scan ? goRFC3339Local(scan.scanTime as string | undefined) : '', titleBool(isSuspendedObject(o))];
+    },
+  },
+};
+/** `fluxion … image policy`: IMAGE and TAG are `status.latestRef`'s; flux shows no SUSPENDED column. */
+export const IMAGE_POLICY: CliKind = {
+  kind: 'ImagePolicy',
+  apiVersion: IMAGE_API,
+  humanKind: 'image policy',
+  revision: () => '',
+  successMessage: (o) => {
+    const r = latestRef(o);
+    return `selected ref ${r.image}:${r.tag}${r.digest ? `@${r.digest}` : ''}`;
+  },
+  withSource: false,
+  readyColumns: (o) => statusAndMessage(o),
+  table: {
+    headers: ['Image', 'Tag'],
+    cells: (o) => {
+      const r = latestRef(o);
+      return [r.image, r.tag];
+    },
+  },
+};
+
+/** In `flux get images all` order (ImageUpdateAutomation is not served). */
+export const IMAGE_KINDS: readonly CliKind[] = [IMAGE_REPOSITORY, IMAGE_POLICY];
+
 /** In `flux get all` order, after the Kustomizations. */
 export const NOTIFICATION_KINDS: readonly CliKind[] = [RECEIVER, ALERT_PROVIDER, ALERT];
 
@@ -153,6 +207,7 @@ export const SOURCE_KINDS: readonly CliKind[] = [GIT, OCI, HELM_REPO, HELM_CHART
 export const ALL_KINDS: readonly CliKind[] = [GIT, OCI, HELM_REPO, HELM_CHART, BUCKET, KUSTOMIZATION, HELM_RELEASE];
 
 const SOURCE_WORDS: Record<string, CliKind> = { git: GIT, oci: OCI, helm: HELM_REPO, chart: HELM_CHART, bucket: BUCKET };
+const IMAGE_WORDS: Record<string, CliKind> = { repository: IMAGE_REPOSITORY, policy: IMAGE_POLICY };
 const WORDS: Record<string, CliKind> = {
   kustomization: KUSTOMIZATION,
   kustomizations: KUSTOMIZATION,
@@ -176,14 +231,19 @@ export class KindError extends Error {}
  */
 export function parseKindArgs(args: readonly string[], command: string): { kind: CliKind; rest: string[] } {
   const [first, second, ...more] = args;
-  if (!first) throw new KindError(`a kind is required: fluxion ${command} source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|alert|alert-provider|receiver`);
+  if (!first) throw new KindError(`a kind is required: fluxion ${command} source git|source oci|source helm|source chart|source bucket|kustomization|helmrelease|alert|alert-provider|receiver|image repository|image policy`);
   if (first === 'source' || first === 'sources') {
     const kind = second ? SOURCE_WORDS[second] : undefined;
     if (!kind) throw new KindError(second ? `unknown source kind "${second}" for "fluxion ${command} ${first}": one of git, oci, helm, chart, bucket` : `a source kind is required: fluxion ${command} ${first} git|oci|helm|chart|bucket`);
     return { kind, rest: more };
   }
+  if (first === 'image' || first === 'images') {
+    const kind = second ? IMAGE_WORDS[second] : undefined;
+    if (!kind) throw new KindError(second ? `unknown image kind "${second}" for "fluxion ${command} ${first}": one of repository, policy` : `an image kind is required: fluxion ${command} ${first} repository|policy`);
+    return { kind, rest: more };
+  }
   const kind = WORDS[first];
-  if (!kind) throw new KindError(`unknown kind "${first}" for "fluxion ${command}": one of source git, source oci, source helm, source chart, source bucket, kustomization, helmrelease, alert, alert-provider, receiver`);
+  if (!kind) throw new KindError(`unknown kind "${first}" for "fluxion ${command}": one of source git, source oci, source helm, source chart, source bucket, kustomization, helmrelease, alert, alert-provider, receiver, image repository, image policy`);
   return { kind, rest: second === undefined ? [] : [second, ...more] };
 }
 
@@ -229,5 +289,8 @@ export function statusOf(obj: KubeObject): Json {
 
 /** The API server's NotFound message, as flux relays it: `kustomizations.kustomize.toolkit.fluxcd.io "x" not found`. */
 export function notFound(kind: CliKind, name: string): string {
-  return `${kind.kind.toLowerCase()}s.${kind.apiVersion.split('/')[0]} "${name}" not found`;
+  const singular = kind.kind.toLowerCase();
+  // The CRDs' plurals: `gitrepositories`, `imagepolicies`, `kustomizations`.
+  const plural = singular.endsWith('y') ? `${singular.slice(0, -1)}ies` : `${singular}s`;
+  return `${plural}.${kind.apiVersion.split('/')[0]} "${name}" not found`;
 }

@@ -45,6 +45,20 @@ export function goTimeString(timestamp: string | undefined): string {
   return `${d.toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`;
 }
 
+/**
+ * Go's `time.Time.Format(time.RFC3339)` of a metav1.Time as a client decodes it (in the local
+ * zone): `2026-11-01T11:00:00+01:00`, `Z` at offset zero; '' for a missing or unparsable time.
+ */
+export function goRFC3339Local(timestamp: string | undefined): string {
+  if (!timestamp) return '';
+  const d = new Date(timestamp);
+  if (Number.isNaN(d.getTime())) return '';
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const zone = off === 0 ? 'Z' : `${off > 0 ? '+' : '-'}${two(Math.floor(Math.abs(off) / 60))}:${two(Math.abs(off) % 60)}`;
+  return `${String(d.getFullYear()).padStart(4, '0')}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}${zone}`;
+}
+
 /** `flux stats`' storage column: `-`, `512 B`, `1.5 KiB`. */
 export function formatSize(bytes: number): string {
   if (bytes === 0) return '-';
