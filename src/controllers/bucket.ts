@@ -88,6 +88,11 @@ export function bucketController(source: BucketSourceDeps & { client?: Partial<S
       finalize: async (object: KubeObject) => {
         await source.storage.remove('Bucket', object.metadata.namespace ?? 'default', object.metadata.name);
       },
+      // source-controller's event names the number of files and the bucket.
+      newArtifactMessage: (context) => {
+        const stored = context.data.stored as StoredBucketArtifact | undefined;
+        return stored && stored.files >= 0 ? `stored artifact with ${stored.files} fetched files from '${(context.object as Bucket).spec.bucketName}' bucket` : undefined;
+      },
       statusFrom: (data) => {
         const stored = data.stored as StoredBucketArtifact | undefined;
         return stored ? { artifact: stored.artifact, url: stored.artifact.url } : undefined;

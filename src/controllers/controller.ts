@@ -76,6 +76,8 @@ export interface ControllerSpec {
   finalize?: (object: KubeObject, ctx: EffectContext) => Promise<void>;
   /** Kind-specific status fields taken from the steps' data (artifact, inventory…). */
   statusFrom?: (data: Record<string, unknown>) => Record<string, unknown> | undefined;
+  /** A source's `NewArtifact` event message in its controller's words; the Ready message by default. */
+  newArtifactMessage?: (context: LifecycleContext) => string | undefined;
   /** Adds the kind's own conditions (ArtifactInStorage, FetchFailed…) to the status about to be written. */
   decorate?: (status: Record<string, unknown>, context: LifecycleContext, now: Date, previous: Record<string, unknown>) => void;
 }
@@ -175,7 +177,7 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Re
       const message = `Reconciliation finished in ${took}, next run in ${formatDuration(context.timing.intervalMs)}`;
       run.log?.info(revision ? { revision } : {}, message);
       if (spec.isSource) {
-        if (revision && revision !== context.revisionBefore) emit(env, 'Normal', 'NewArtifact', ready.message, revision);
+        if (revision && revision !== context.revisionBefore) emit(env, 'Normal', 'NewArtifact', spec.newArtifactMessage?.(context) ?? ready.message, revision);
         return;
       }
       // What the apply changed, as kustomize-controller reports it while Ready is still Progressing.

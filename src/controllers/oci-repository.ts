@@ -13,6 +13,7 @@ import { ociRepositoryMachine } from '../../machines/index.js';
 import type { LifecycleContext } from '../../machines/lifecycle.js';
 import type { HttpCredentials } from '../sources/helm/http.js';
 import { parseOciUrl } from '../sources/oci/registry.js';
+import { OciAnnotations } from '../sources/oci/push.js';
 import type { OciCheck, OciSourceDeps, PulledLayer, StoredOciArtifact } from '../sources/oci-repository.js';
 import { checkOciRemote, effectiveOciUrl, ociClient, pullOciArtifact, storeOciArtifact } from '../sources/oci-repository.js';
 import type { Registration } from '../runtime/supervisor.js';
@@ -76,6 +77,14 @@ export function ociRepositoryController(source: OciSourceDeps, deps: ControllerD
       },
       finalize: async (object: KubeObject) => {
         await source.storage.remove('OCIRepository', object.metadata.namespace ?? 'default', object.metadata.name);
+      },
+      // source-controller's event: the revision, the URL, and the origin the artifact's annotations name.
+      newArtifactMessage: (context) => {
+        const stored = context.data.stored as StoredOciArtifact | undefined;
+        if (!stored) return undefined;
+        const meta = stored.artifact.metadata ?? {};
+        const origin = meta[OciAnnotations.source] && meta[OciAnnotations.revision] ? `, origin source '${meta[OciAnnotations.source]}', origin revision '${meta[OciAnnotations.revision]}'` : '';
+        return `stored artifact with revision '${stored.artifact.revision}' from '${(context.object as OCIRepository).spec.url}'${origin}`;
       },
       statusFrom: (data) => {
         const stored = data.stored as StoredOciArtifact | undefined;

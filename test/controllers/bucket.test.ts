@@ -121,6 +121,8 @@ describe('Bucket', () => {
     expect(await condition('app')).toMatchObject({ status: 'True', reason: 'Succeeded', message: `stored artifact: revision '${revision}'` });
     expect(await condition('app', 'ArtifactInStorage')).toMatchObject({ status: 'True' });
     expect(await artifactFiles('app')).toEqual({ 'deploy/settings.yaml': configMap('settings', 'blue'), 'logo.png': 'png' });
+    const newArtifact = (await cluster.list({ apiVersion: 'v1', kind: 'Event', namespace: 'apps' })).items.filter((e) => e.reason === 'NewArtifact');
+    expect(newArtifact.map((e) => e.message)).toEqual([`stored artifact with 2 fetched files from '${BUCKET}' bucket`]);
     expect((await get('ConfigMap', 'v1', 'settings'))?.data).toEqual({ color: 'blue' });
     expect(await get('ConfigMap', 'v1', 'extra')).toBeUndefined();
     expect(await condition('app', 'Ready', 'Kustomization', KS)).toMatchObject({ message: `Applied revision: ${revision}` });

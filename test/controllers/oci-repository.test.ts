@@ -105,6 +105,10 @@ describe('OCIRepository', () => {
     expect(stored).toEqual(['README.md', 'deploy/settings.yaml']);
     expect((await get('ConfigMap', 'v1', 'settings'))?.data).toEqual({ color: 'blue' });
     expect(await condition('app', 'Ready', 'Kustomization', 'kustomize.toolkit.fluxcd.io/v1')).toMatchObject({ message: `Applied revision: latest@${first.digest}` });
+    const newArtifact = (await cluster.list({ apiVersion: 'v1', kind: 'Event', namespace: 'apps' })).items.filter((e) => e.reason === 'NewArtifact' && (e.involvedObject as { kind?: string }).kind === 'OCIRepository');
+    expect(newArtifact.map((e) => e.message)).toEqual([
+      `stored artifact with revision 'latest@${first.digest}' from 'oci://${registry.host}/manifests/app', origin source 'https://github.com/org/app', origin revision 'main@sha1:1111111111111111111111111111111111111111'`,
+    ]);
 
     // Next interval: one HEAD, no manifest or blob GETs.
     registry.requests.length = 0;
