@@ -1,8 +1,8 @@
 /** notification.toolkit.fluxcd.io Alert (storage v1beta3; accepts v1beta2). Static: Flux writes no status. */
 import type { KubeObject } from '../meta.js';
-import { Checker, asRecord } from '../validation.js';
+import { Checker } from '../validation.js';
 import type { FluxObject, LocalObjectReference } from './common.js';
-import { checkLocalRef, checkMetadata, clone } from './common.js';
+import { checkLocalRef, checkMetadata, sameFields } from './common.js';
 
 /** The kinds an Alert's `eventSources` (and a Receiver's `resources`) may name (api/v1/reference_types.go). */
 export const NOTIFICATION_SOURCE_KINDS = [
@@ -35,10 +35,7 @@ export type Alert = FluxObject<AlertSpec>;
 
 /** v1beta2 → v1beta3: the same fields; v1beta3 dropped the status. */
 export function convertAlert(obj: KubeObject): Alert {
-  const out = clone(obj) as Alert;
-  out.apiVersion = 'notification.toolkit.fluxcd.io/v1beta3';
-  out.spec = asRecord(out.spec) as unknown as AlertSpec;
-  return out;
+  return sameFields<Alert>(obj, 'notification.toolkit.fluxcd.io/v1beta3');
 }
 
 /** The CRD's default: `eventSeverity: info` (every event). */

@@ -1,8 +1,8 @@
 /** source.toolkit.fluxcd.io Bucket (storage v1; accepts v1beta2): an S3-compatible bucket as a source. */
 import type { KubeObject } from '../meta.js';
-import { Checker, asRecord } from '../validation.js';
+import { Checker } from '../validation.js';
 import type { Artifact, FluxObject, FluxStatus, LocalObjectReference } from './common.js';
-import { checkLocalRef, checkMetadata, clone } from './common.js';
+import { checkLocalRef, checkMetadata, sameFields } from './common.js';
 
 export const BUCKET_PROVIDERS = ['generic', 'aws', 'gcp', 'azure'] as const;
 export const BUCKET_STS_PROVIDERS = ['aws', 'ldap'] as const;
@@ -43,10 +43,7 @@ export type Bucket = FluxObject<BucketSpec, BucketStatus>;
 
 /** v1beta2 → v1: the same fields. */
 export function convertBucket(obj: KubeObject): Bucket {
-  const out = clone(obj) as Bucket;
-  out.apiVersion = 'source.toolkit.fluxcd.io/v1';
-  out.spec = asRecord(out.spec) as unknown as BucketSpec;
-  return out;
+  return sameFields<Bucket>(obj, 'source.toolkit.fluxcd.io/v1');
 }
 
 /** The CRD's schema defaults: `provider: generic`, `timeout: 60s`. */

@@ -77,6 +77,14 @@ export function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/** Conversion between versions that have the same fields: a copy under the storage `apiVersion`. */
+export function sameFields<T extends KubeObject>(obj: KubeObject, apiVersion: string): T {
+  const out = clone(obj);
+  out.apiVersion = apiVersion;
+  out.spec = asRecord(out.spec);
+  return out as T;
+}
+
 /**
  * Moves the deprecated `patchesStrategicMerge` (objects) and `patchesJson6902` (op lists) of a
  * kustomize-like block into `patches` entries, in place — as Flux's v1/v2 APIs expect them.

@@ -1,8 +1,8 @@
 /** image.toolkit.fluxcd.io ImagePolicy (storage v1; accepts v1beta2). */
 import type { KubeObject } from '../meta.js';
-import { Checker, asRecord } from '../validation.js';
+import { Checker } from '../validation.js';
 import type { FluxObject, FluxStatus } from './common.js';
-import { checkMetadata, clone } from './common.js';
+import { checkMetadata, sameFields } from './common.js';
 
 export interface ImagePolicyChoiceSpec {
   semver?: { range: string };
@@ -34,10 +34,7 @@ export type ImagePolicy = FluxObject<ImagePolicySpec, ImagePolicyStatus>;
 
 /** v1beta2 → v1: the same fields. */
 export function convertImagePolicy(obj: KubeObject): ImagePolicy {
-  const out = clone(obj) as ImagePolicy;
-  out.apiVersion = 'image.toolkit.fluxcd.io/v1';
-  out.spec = asRecord(out.spec) as unknown as ImagePolicySpec;
-  return out;
+  return sameFields<ImagePolicy>(obj, 'image.toolkit.fluxcd.io/v1');
 }
 
 /** The CRD's schema defaults: `digestReflectionPolicy: Never`, orders `asc`, filter pattern `^.*$`. */

@@ -1,8 +1,8 @@
 /** image.toolkit.fluxcd.io ImageRepository (storage v1; accepts v1beta2). */
 import type { KubeObject } from '../meta.js';
-import { Checker, asRecord } from '../validation.js';
+import { Checker } from '../validation.js';
 import type { FluxObject, FluxStatus, LocalObjectReference } from './common.js';
-import { checkLocalRef, checkMetadata, clone } from './common.js';
+import { checkLocalRef, checkMetadata, sameFields } from './common.js';
 
 export interface ImageRepositorySpec {
   image: string;
@@ -36,10 +36,7 @@ export type ImageRepository = FluxObject<ImageRepositorySpec, ImageRepositorySta
 
 /** v1beta2 → v1: the same fields. */
 export function convertImageRepository(obj: KubeObject): ImageRepository {
-  const out = clone(obj) as ImageRepository;
-  out.apiVersion = 'image.toolkit.fluxcd.io/v1';
-  out.spec = asRecord(out.spec) as unknown as ImageRepositorySpec;
-  return out;
+  return sameFields<ImageRepository>(obj, 'image.toolkit.fluxcd.io/v1');
 }
 
 /** The CRD's schema defaults: `exclusionList: ['^.*\.sig$']`, `provider: generic`. */

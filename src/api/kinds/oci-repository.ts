@@ -1,8 +1,8 @@
 /** source.toolkit.fluxcd.io OCIRepository (storage v1; accepts v1beta2). */
 import type { KubeObject } from '../meta.js';
-import { Checker, asRecord, isSemverRange } from '../validation.js';
+import { Checker, isSemverRange } from '../validation.js';
 import type { Artifact, FluxObject, FluxStatus, LocalObjectReference } from './common.js';
-import { checkLocalRef, checkMetadata, clone } from './common.js';
+import { checkLocalRef, checkMetadata, sameFields } from './common.js';
 
 export interface OCIRepositoryRef {
   tag?: string;
@@ -44,10 +44,7 @@ export type OCIRepository = FluxObject<OCIRepositorySpec, OCIRepositoryStatus>;
 
 /** v1beta2 → v1: the same fields. */
 export function convertOCIRepository(obj: KubeObject): OCIRepository {
-  const out = clone(obj) as OCIRepository;
-  out.apiVersion = 'source.toolkit.fluxcd.io/v1';
-  out.spec = asRecord(out.spec) as unknown as OCIRepositorySpec;
-  return out;
+  return sameFields<OCIRepository>(obj, 'source.toolkit.fluxcd.io/v1');
 }
 
 /** The CRD's schema defaults: `provider: generic`, `timeout: 60s`, layer `operation: extract`. */

@@ -1,8 +1,8 @@
 /** notification.toolkit.fluxcd.io Provider (storage v1beta3; accepts v1beta2). Static: Flux writes no status. */
 import type { KubeObject } from '../meta.js';
-import { Checker, asRecord } from '../validation.js';
+import { Checker } from '../validation.js';
 import type { FluxObject, LocalObjectReference } from './common.js';
-import { checkLocalRef, checkMetadata, clone } from './common.js';
+import { checkLocalRef, checkMetadata, sameFields } from './common.js';
 
 /** Every provider type Flux's Provider CRD accepts (api/v1beta3/provider_types.go). */
 export const PROVIDER_TYPES = [
@@ -34,10 +34,7 @@ export type Provider = FluxObject<ProviderSpec>;
 
 /** v1beta2 → v1beta3: the same fields; v1beta3 dropped the status. */
 export function convertProvider(obj: KubeObject): Provider {
-  const out = clone(obj) as Provider;
-  out.apiVersion = 'notification.toolkit.fluxcd.io/v1beta3';
-  out.spec = asRecord(out.spec) as unknown as ProviderSpec;
-  return out;
+  return sameFields<Provider>(obj, 'notification.toolkit.fluxcd.io/v1beta3');
 }
 
 /** The CRD has no defaults; Flux applies `timeout` 15s at send time (`providerTimeoutMs`). */

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { KubeObject } from '../meta.js';
 import { Checker, asRecord } from '../validation.js';
 import type { FluxObject, FluxStatus, LocalObjectReference } from './common.js';
-import { checkLocalRef, checkMetadata, clone } from './common.js';
+import { checkLocalRef, checkMetadata, sameFields } from './common.js';
 import type { CrossNamespaceObjectReference } from './alert.js';
 import { checkCrossNamespaceRef } from './alert.js';
 
@@ -44,10 +44,7 @@ export function receiverWebhookPath(token: string, name: string, namespace: stri
 
 /** v1beta2 → v1: the same fields. */
 export function convertReceiver(obj: KubeObject): Receiver {
-  const out = clone(obj) as Receiver;
-  out.apiVersion = 'notification.toolkit.fluxcd.io/v1';
-  out.spec = asRecord(out.spec) as unknown as ReceiverSpec;
-  return out;
+  return sameFields<Receiver>(obj, 'notification.toolkit.fluxcd.io/v1');
 }
 
 /** The CRD's default: `interval: 10m`. */
